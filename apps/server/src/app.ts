@@ -1,0 +1,98 @@
+import compress from '@fastify/compress';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { clinicRoutes } from './modules/clinic/clinic.routes';
+import { healthRoutes } from './modules/health/health.routes';
+import { authPlugin } from './plugins/auth.plugin';
+import { errorsPlugin } from './plugins/errors.plugin';
+import { tenancyPlugin } from './plugins/tenancy.plugin';
+
+export type RouteEntry = { method: string; url: string };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: readonly RouteEntry[];
+  }
+}
+
+export type AppOptions = {
+  config: Config;
+  db: Database;
+  /** Pino options, or false to silence (tests). */
+  logger?: boolean | Record<string, unknown>;
+};
+
+/** Log redaction: tokens, passwords and patient fields never reach the log. */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.body',
+  'res.body',
+  '*.password',
+  '*.refreshToken',
+  '*.accessToken',
+];
+
+/**
+ * The whole API as one Fastify instance. `server.ts` only starts it; tests build it with a test
+ * database and talk to it over real HTTP or `inject`. The route table is readable right here.
+ */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { config, db } = opts;
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel, redact: REDACTED_LOG_PATHS, ...opts.logger },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  // The route table, collected as routes register, so tests can sweep every route (a new route
+  // without a case in the sweeps fails them).
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+    }
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(errorsPlugin);
+  await app.register(rateLimit, { max: config.rateLimitPerMinute, timeWindow: '1 minute' });
+  await app.register(compress, { global: true, threshold: 1024 });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'ClinicDesk API',
+        version: '1',
+        description: 'Sync, identity and administration API of ClinicDesk. Errors: { error: { code, message, details? } }.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(authPlugin, { jwt: config.jwt });
+  await app.register(tenancyPlugin, { db });
+
+  // Route table.
+  await app.register(healthRoutes);
+  await app.register(clinicRoutes, { prefix: '/v1/clinic' });
+
+  return app;
+}

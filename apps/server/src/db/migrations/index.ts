@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './2026_11_28_0001_platform';
+import * as m0003 from './2026_11_28_0003_row_level_security';
+
+/**
+ * Every migration, in order, imported statically so the list also works inside a bundled or
+ * packaged server (no directory scanning). Names are timestamps; a test checks they are sorted.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_28_0001_platform': m0001,
+  '2026_11_28_0003_row_level_security': m0003,
+};
