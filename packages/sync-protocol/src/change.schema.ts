@@ -28,7 +28,11 @@ export const changeListSchema = z.array(changeSchema).superRefine((changes, ctx)
   changes.forEach((change, index) => {
     const previous = changes[index - 1];
     if (previous !== undefined && change.seq <= previous.seq) {
-      ctx.addIssue({ code: 'custom', path: [index, 'seq'], message: 'changes must be in ascending seq order' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'seq'],
+        message: 'changes must be in ascending seq order',
+      });
     }
   });
 });

@@ -17,7 +17,9 @@ export const timestampSchema = z.iso.datetime();
 /** An entity name as the server's policy table knows it, e.g. `patient`, `lab_result`. */
 export const entityNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'entity names are snake_case');
 
-export const fieldNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field names are identifiers');
+export const fieldNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field names are identifiers');
 
 /** A row's fields (or a subset of them) and their JSON values. */
 export const rowDataSchema = z.record(fieldNameSchema, z.json());

@@ -74,6 +74,10 @@ export const errorBodySchema = z.strictObject({
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** Builds an error body, leaving `details` out when there are none. */
-export function errorBody(code: ErrorCode, message: string, details?: ErrorBody['error']['details']): ErrorBody {
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  details?: ErrorBody['error']['details'],
+): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }

@@ -68,7 +68,7 @@ export {
   type PushResponse,
   pushRequestSchema,
   pushResponseSchema,
-  refusedResultSchema,
   type RowOperation,
+  refusedResultSchema,
   rowOperationSchema,
 } from './push.schema';

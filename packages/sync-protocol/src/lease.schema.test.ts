@@ -5,10 +5,13 @@ const versions = { protocolVersion: 1, schemaVersion: 1 };
 
 describe('lease request', () => {
   it('accepts a yearly patient-code block and a daily queue-token block', () => {
-    expect(leaseRequestSchema.parse({ ...versions, counter: 'patient_code', scope: '2025', size: 50 }).size).toBe(50);
-    expect(leaseRequestSchema.safeParse({ ...versions, counter: 'queue_token', scope: '2025-03-14', size: 200 }).success).toBe(
-      true,
-    );
+    expect(
+      leaseRequestSchema.parse({ ...versions, counter: 'patient_code', scope: '2025', size: 50 }).size,
+    ).toBe(50);
+    expect(
+      leaseRequestSchema.safeParse({ ...versions, counter: 'queue_token', scope: '2025-03-14', size: 200 })
+        .success,
+    ).toBe(true);
   });
 
   it.each([

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { clientVersionVerdict, isSupportedClientVersion, PROTOCOL_VERSION, SCHEMA_VERSION } from './protocol-version';
+import {
+  clientVersionVerdict,
+  isSupportedClientVersion,
+  PROTOCOL_VERSION,
+  SCHEMA_VERSION,
+} from './protocol-version';
 
 describe('client version support', () => {
   it('starts both versions at positive integers', () => {

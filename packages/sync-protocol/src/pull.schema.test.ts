@@ -20,7 +20,9 @@ function response(overrides: Record<string, unknown> = {}) {
     hasMore: false,
     nextCursor: 9,
     ackSeq: 12,
-    decisions: [{ mutationId: ROW_ID, seq: 12, status: 'refused', code: 'FORBIDDEN', message: 'Lab techs may not' }],
+    decisions: [
+      { mutationId: ROW_ID, seq: 12, status: 'refused', code: 'FORBIDDEN', message: 'Lab techs may not' },
+    ],
     clinic,
     ...overrides,
   };
@@ -34,7 +36,9 @@ describe('pull request', () => {
       protocolVersion: 1,
       schemaVersion: 1,
     });
-    expect(pullRequestSchema.parse({ cursor: 42, limit: 10, protocolVersion: 1, schemaVersion: 1 }).limit).toBe(10);
+    expect(
+      pullRequestSchema.parse({ cursor: 42, limit: 10, protocolVersion: 1, schemaVersion: 1 }).limit,
+    ).toBe(10);
   });
 
   it.each([
@@ -46,7 +50,9 @@ describe('pull request', () => {
     ['an unknown parameter', { cursor: '0', since: '2025-01-01' }],
     ['a missing cursor', {}],
   ])('refuses %s', (_label, query) => {
-    expect(pullRequestSchema.safeParse({ protocolVersion: '1', schemaVersion: '1', ...query }).success).toBe(false);
+    expect(pullRequestSchema.safeParse({ protocolVersion: '1', schemaVersion: '1', ...query }).success).toBe(
+      false,
+    );
   });
 });
 
@@ -70,7 +76,10 @@ describe('pull response', () => {
     ['an unknown clinic status', { clinic: { ...clinic, status: 'deleted' } }],
     ['a negative usage count', { clinic: { ...clinic, usage: { ...clinic.usage, patients: -1 } } }],
     ['an unknown limit', { clinic: { ...clinic, limits: { ...clinic.limits, nurses: 2 } } }],
-    ['a lease that expires before it is issued', { clinic: { ...clinic, lease: { ...clinic.lease, expiresAt: '2025-03-13T09:00:00.000Z' } } }],
+    [
+      'a lease that expires before it is issued',
+      { clinic: { ...clinic, lease: { ...clinic.lease, expiresAt: '2025-03-13T09:00:00.000Z' } } },
+    ],
     ['a duplicate among decisions', { decisions: [{ mutationId: ROW_ID, seq: 1, status: 'duplicate' }] }],
     ['a missing hasMore', { hasMore: undefined }],
   ])('refuses %s', (_label, overrides) => {

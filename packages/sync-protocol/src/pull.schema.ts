@@ -26,7 +26,13 @@ export const PULL_MAX_LIMIT = 5000;
 /** A whole number given either as a JSON number or as a query-string digit run. */
 function queryInt(min: number, max: number) {
   return z
-    .union([z.int(), z.string().regex(/^\d{1,15}$/, 'expected a whole number').transform(Number)])
+    .union([
+      z.int(),
+      z
+        .string()
+        .regex(/^\d{1,15}$/, 'expected a whole number')
+        .transform(Number),
+    ])
     .pipe(z.int().min(min).max(max));
 }
 

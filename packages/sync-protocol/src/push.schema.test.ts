@@ -16,9 +16,17 @@ describe('push request', () => {
   it('accepts consecutive groups with each kind of row operation', () => {
     const parsed = pushRequestSchema.parse(
       request([
-        group(7, [{ op: 'create', entity: 'patient', id: PATIENT_ID, data: { name: 'Asha', phones: ['98'] } }]),
+        group(7, [
+          { op: 'create', entity: 'patient', id: PATIENT_ID, data: { name: 'Asha', phones: ['98'] } },
+        ]),
         group(8, [
-          { op: 'update', entity: 'patient', id: PATIENT_ID, changed: { phone: '99' }, before: { phone: '98' } },
+          {
+            op: 'update',
+            entity: 'patient',
+            id: PATIENT_ID,
+            changed: { phone: '99' },
+            before: { phone: '98' },
+          },
           { op: 'delete', entity: 'queue_entry', id: PATIENT_ID },
         ]),
       ]),
@@ -30,25 +38,48 @@ describe('push request', () => {
     ['an unknown top-level field', { ...request([group(1)]), deviceId: 'd1' }],
     ['an unknown group field', request([{ ...group(1), clinicId: 'c1' }])],
     ['an unknown op field', request([group(1, [{ op: 'delete', entity: 'patient', id: PATIENT_ID, x: 1 }])])],
-    ['data on a delete', request([group(1, [{ op: 'delete', entity: 'patient', id: PATIENT_ID, data: {} }])])],
+    [
+      'data on a delete',
+      request([group(1, [{ op: 'delete', entity: 'patient', id: PATIENT_ID, data: {} }])]),
+    ],
     ['a create without data', request([group(1, [{ op: 'create', entity: 'patient', id: PATIENT_ID }])])],
     ['an unknown op', request([group(1, [{ op: 'upsert', entity: 'patient', id: PATIENT_ID, data: {} }])])],
     [
       'an update whose before names other fields',
-      request([group(1, [{ op: 'update', entity: 'patient', id: PATIENT_ID, changed: { a: 1 }, before: { b: 1 } }])]),
+      request([
+        group(1, [{ op: 'update', entity: 'patient', id: PATIENT_ID, changed: { a: 1 }, before: { b: 1 } }]),
+      ]),
     ],
     [
       'an update that changes nothing',
       request([group(1, [{ op: 'update', entity: 'patient', id: PATIENT_ID, changed: {}, before: {} }])]),
     ],
-    ['a field name that is not an identifier', request([group(1, [{ op: 'create', entity: 'patient', id: PATIENT_ID, data: { _hidden: 1 } }])])],
-    ['a non-JSON field value', request([group(1, [{ op: 'create', entity: 'patient', id: PATIENT_ID, data: { born: new Date(0) } }])])],
+    [
+      'a field name that is not an identifier',
+      request([group(1, [{ op: 'create', entity: 'patient', id: PATIENT_ID, data: { _hidden: 1 } }])]),
+    ],
+    [
+      'a non-JSON field value',
+      request([group(1, [{ op: 'create', entity: 'patient', id: PATIENT_ID, data: { born: new Date(0) } }])]),
+    ],
     ['a non-uuid row id', request([group(1, [{ op: 'delete', entity: 'patient', id: '42' }])])],
     ['seq 0', request([group(0)])],
     ['a fractional seq', request([{ ...group(1), seq: 1.5 }])],
     ['a non-ISO createdAt', request([{ ...group(1), createdAt: '14/03/2025' }])],
     ['a group without ops', request([group(1, [])])],
-    ['too many ops', request([group(1, Array.from({ length: GROUP_MAX_OPS + 1 }, () => ({ op: 'delete', entity: 'patient', id: PATIENT_ID })))])],
+    [
+      'too many ops',
+      request([
+        group(
+          1,
+          Array.from({ length: GROUP_MAX_OPS + 1 }, () => ({
+            op: 'delete',
+            entity: 'patient',
+            id: PATIENT_ID,
+          })),
+        ),
+      ]),
+    ],
     ['no groups', request([])],
     ['a gap in seq', request([group(1), group(3)])],
     ['descending seq', request([group(2), group(1)])],
@@ -60,10 +91,12 @@ describe('push request', () => {
 
   it('never passes a __proto__ key on to the parsed row', () => {
     const data = JSON.parse('{"__proto__":{"isAdmin":true},"name":"Asha"}');
-    const parsed = pushRequestSchema.parse(request([group(1, [{ op: 'create', entity: 'patient', id: PATIENT_ID, data }])]));
-    const op = parsed.groups[0]?.ops[0];
-    expect(op?.op === 'create' && op.data).toEqual({ name: 'Asha' });
-    expect(Object.getPrototypeOf(op?.op === 'create' ? op.data : null)).toBe(Object.prototype);
+    const op = { op: 'create', entity: 'patient', id: PATIENT_ID, data };
+    const parsed = pushRequestSchema.parse(request([group(1, [op])]));
+    const parsedOp = parsed.groups[0]?.ops[0];
+    const parsedData = parsedOp?.op === 'create' ? parsedOp.data : undefined;
+    expect(parsedData).toEqual({ name: 'Asha' });
+    expect(Object.getPrototypeOf(parsedData)).toBe(Object.prototype);
   });
 });
 
@@ -81,8 +114,21 @@ describe('push response', () => {
     const response = pushResponseSchema.parse({
       ackSeq: 9,
       results: [
-        { mutationId: mutationId(7), seq: 7, status: 'applied', code: 'CODE_REASSIGNED', message: 'new code', changes: [change] },
-        { mutationId: mutationId(8), seq: 8, status: 'refused', code: 'CAPACITY_EXCEEDED', message: '500 of 500 patients' },
+        {
+          mutationId: mutationId(7),
+          seq: 7,
+          status: 'applied',
+          code: 'CODE_REASSIGNED',
+          message: 'new code',
+          changes: [change],
+        },
+        {
+          mutationId: mutationId(8),
+          seq: 8,
+          status: 'refused',
+          code: 'CAPACITY_EXCEEDED',
+          message: '500 of 500 patients',
+        },
         { mutationId: mutationId(9), seq: 9, status: 'duplicate' },
       ],
     });
@@ -91,7 +137,10 @@ describe('push response', () => {
 
   it.each([
     ['a refusal without a code', { mutationId: mutationId(1), seq: 1, status: 'refused', message: 'no' }],
-    ['a refusal with an unknown code', { mutationId: mutationId(1), seq: 1, status: 'refused', code: 'NOPE', message: 'no' }],
+    [
+      'a refusal with an unknown code',
+      { mutationId: mutationId(1), seq: 1, status: 'refused', code: 'NOPE', message: 'no' },
+    ],
     ['an unknown status', { mutationId: mutationId(1), seq: 1, status: 'pending' }],
     ['changes on a duplicate', { mutationId: mutationId(1), seq: 1, status: 'duplicate', changes: [] }],
     ['an unknown field', { mutationId: mutationId(1), seq: 1, status: 'applied', appliedAt: 'now' }],

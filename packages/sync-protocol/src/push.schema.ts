@@ -44,13 +44,21 @@ const updateOpSchema = z
       ctx.addIssue({ code: 'custom', path: ['changed'], message: 'an update changes at least one field' });
     }
     if (changed.join('\u0000') !== before.join('\u0000')) {
-      ctx.addIssue({ code: 'custom', path: ['before'], message: 'before must name exactly the changed fields' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['before'],
+        message: 'before must name exactly the changed fields',
+      });
     }
   });
 
 const deleteOpSchema = z.strictObject({ op: z.literal('delete'), ...rowRef });
 
-export const rowOperationSchema = z.discriminatedUnion('op', [createOpSchema, updateOpSchema, deleteOpSchema]);
+export const rowOperationSchema = z.discriminatedUnion('op', [
+  createOpSchema,
+  updateOpSchema,
+  deleteOpSchema,
+]);
 export type RowOperation = z.infer<typeof rowOperationSchema>;
 
 export const mutationGroupSchema = z.strictObject({
@@ -72,10 +80,18 @@ export const pushRequestSchema = z
     request.groups.forEach((group, index) => {
       const previous = request.groups[index - 1];
       if (previous !== undefined && group.seq !== previous.seq + 1) {
-        ctx.addIssue({ code: 'custom', path: ['groups', index, 'seq'], message: 'groups must have consecutive seq' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['groups', index, 'seq'],
+          message: 'groups must have consecutive seq',
+        });
       }
       if (seen.has(group.mutationId)) {
-        ctx.addIssue({ code: 'custom', path: ['groups', index, 'mutationId'], message: 'duplicate mutationId' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['groups', index, 'mutationId'],
+          message: 'duplicate mutationId',
+        });
       }
       seen.add(group.mutationId);
     });

@@ -1,0 +1,5 @@
+import type { Migration } from '../migration.runner';
+import { syncTables } from './20261128040000-sync-tables';
+
+/** Every migration of the local store, oldest first. Append only; never edit a released one. */
+export const LOCAL_MIGRATIONS: readonly Migration[] = [syncTables];
