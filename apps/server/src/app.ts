@@ -11,7 +11,11 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './config';
 import type { Database } from './db/database';
+import { loadSigningKey } from './lib/signing-keys';
+import { authRoutes } from './modules/auth/auth.routes';
+import type { AuthDeps } from './modules/auth/auth.service';
 import { clinicRoutes } from './modules/clinic/clinic.routes';
+import { devicesRoutes } from './modules/devices/devices.routes';
 import { healthRoutes } from './modules/health/health.routes';
 import { authPlugin } from './plugins/auth.plugin';
 import { errorsPlugin } from './plugins/errors.plugin';
@@ -28,6 +32,8 @@ declare module 'fastify' {
 export type AppOptions = {
   config: Config;
   db: Database;
+  /** The clock; defaults to the system clock. */
+  now?: () => Date;
   /** Pino options, or false to silence (tests). */
   logger?: boolean | Record<string, unknown>;
 };
@@ -50,7 +56,14 @@ export const REDACTED_LOG_PATHS = [
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config, db } = opts;
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel, redact: REDACTED_LOG_PATHS, ...opts.logger },
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: REDACTED_LOG_PATHS,
+            ...(typeof opts.logger === 'object' ? opts.logger : {}),
+          },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false } },
@@ -87,11 +100,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(tenancyPlugin, { db, now: opts.now ?? (() => new Date()) });
   await app.register(authPlugin, { jwt: config.jwt });
-  await app.register(tenancyPlugin, { db });
+
+  const signingKey = await loadSigningKey(db.owner, config.offlineSigningKeyPem);
+  const authDeps: AuthDeps = {
+    db,
+    now: app.now,
+    signAccessToken: app.signAccessToken,
+    signingKey,
+    accessTtlSeconds: config.jwt.accessTtlSeconds,
+  };
 
   // Route table.
   await app.register(healthRoutes);
+  await app.register(authRoutes, {
+    prefix: '/v1/auth',
+    deps: authDeps,
+    loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+  });
+  await app.register(devicesRoutes, { prefix: '/v1/devices' });
   await app.register(clinicRoutes, { prefix: '/v1/clinic' });
 
   return app;

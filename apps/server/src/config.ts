@@ -21,6 +21,11 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** Ed25519 private key (PKCS#8 PEM) that signs offline grants and licence leases. */
+  OFFLINE_SIGNING_KEY: z.string().optional(),
+  /** Public address of the server, for one-time setup links. */
+  PUBLIC_URL: z.string().url().optional(),
 });
 
 export type Config = {
@@ -32,6 +37,9 @@ export type Config = {
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
+  loginRateLimitPerMinute: number;
+  offlineSigningKeyPem: string | undefined;
+  publicUrl: string;
 };
 
 /** The login role that runs request queries: owns no table, cannot bypass row-level security. */
@@ -56,6 +64,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.NODE_ENV === 'production') {
     if (e.JWT_SECRET === DEV_JWT_SECRET) throw new Error('JWT_SECRET must be set in production');
     if (!e.DATABASE_URL) throw new Error('DATABASE_URL must be set in production');
+    if (!e.OFFLINE_SIGNING_KEY) throw new Error('OFFLINE_SIGNING_KEY must be set in production');
   }
   return {
     env: e.NODE_ENV,
@@ -72,5 +81,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    offlineSigningKeyPem: e.OFFLINE_SIGNING_KEY?.replace(/\\n/g, '\n'),
+    publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`,
   };
 }

@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
 
 /**
  * A `pg`-shaped pool over one embedded PGlite instance, so Kysely's own PostgresDialect drives it.
@@ -25,35 +26,41 @@ export class PGliteLock {
   }
 }
 
-type QueryResult = { command: string; rowCount: number | null; rows: unknown[] };
+type Command = 'UPDATE' | 'DELETE' | 'INSERT' | 'SELECT' | 'MERGE' | 'COMMIT' | 'ROLLBACK';
+type QueryResult = { command: Command; rowCount: number; rows: unknown[] };
+const COMMANDS = new Set<string>(['UPDATE', 'DELETE', 'INSERT', 'SELECT', 'MERGE', 'COMMIT', 'ROLLBACK']);
 
-export type PGliteClient = {
-  query(sql: string, params?: readonly unknown[]): Promise<QueryResult>;
-  release(): void;
-};
+function isCommand(word: string): word is Command {
+  return COMMANDS.has(word);
+}
 
-function commandOf(sql: string, affectedRows: number | undefined): string {
+
+// PGlite does not report the command tag; Kysely only needs it to count affected rows.
+function commandOf(sql: string, affectedRows: number | undefined): Command {
   const word = /^\s*([a-zA-Z]+)/.exec(sql)?.[1]?.toUpperCase() ?? '';
   if (word === 'WITH' && affectedRows !== undefined && affectedRows > 0) return 'UPDATE';
-  return word;
+  return isCommand(word) ? word : 'SELECT';
 }
 
 /** Creates a pool for Kysely's PostgresDialect over a shared PGlite instance and lock. */
-export function createPGlitePool(db: PGlite, lock: PGliteLock, role?: string) {
+export function createPGlitePool(db: PGlite, lock: PGliteLock, role?: string): PostgresPool {
+  async function query(sql: unknown, params?: readonly unknown[]): Promise<QueryResult> {
+    if (typeof sql !== 'string') throw new Error('Streaming cursors are not supported on the embedded database');
+    const result = await db.query(sql, params ? [...params] : []);
+    return {
+      command: commandOf(sql, result.affectedRows),
+      rowCount: result.affectedRows ?? result.rows.length,
+      rows: result.rows,
+    };
+  }
   return {
-    async connect(): Promise<PGliteClient> {
+    async connect(): Promise<PostgresPoolClient> {
       const unlock = await lock.acquire();
       if (role) await db.query(`SET ROLE ${role}`);
       let released = false;
       return {
-        async query(sql, params) {
-          const result = await db.query(sql, params ? [...params] : []);
-          return {
-            command: commandOf(sql, result.affectedRows),
-            rowCount: result.affectedRows ?? result.rows.length,
-            rows: result.rows,
-          };
-        },
+        // Kysely's client type overloads query() for cursors, which this pool refuses at run time.
+        query: query as PostgresPoolClient['query'],
         release() {
           if (released) return;
           released = true;

@@ -45,6 +45,11 @@ export interface PlatformAdminsTable {
   display_name: Generated<string>;
   password_hash: string;
   is_active: Generated<boolean>;
+  failed_login_count: Generated<number>;
+  locked_until: NullableTimestamp;
+  password_changed_at: NullableTimestamp;
+  totp_secret: string | null;
+  totp_enabled: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -67,6 +72,9 @@ export interface UsersTable extends TenantColumns {
   phone: Generated<string>;
   email: Generated<string>;
   is_active: Generated<boolean>;
+  failed_login_count: Generated<number>;
+  locked_until: NullableTimestamp;
+  password_changed_at: NullableTimestamp;
 }
 
 export interface DoctorProfilesTable extends TenantColumns {
@@ -87,6 +95,101 @@ export interface DevicesTable extends TenantColumns {
   approved_by: string | null;
   approved_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  secret_hash: Generated<string>;
+}
+
+export interface SessionsTable {
+  clinic_id: string;
+  id: string;
+  user_id: string;
+  device_id: string | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  revoked_reason: string | null;
+}
+
+export interface RefreshTokensTable {
+  clinic_id: string;
+  id: string;
+  session_id: string;
+  token_hash: string;
+  created_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface PlatformSessionsTable {
+  id: string;
+  admin_id: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  revoked_reason: string | null;
+}
+
+export interface PlatformRefreshTokensTable {
+  id: string;
+  session_id: string;
+  token_hash: string;
+  created_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface PasswordSetupTokensTable {
+  clinic_id: string;
+  id: string;
+  user_id: string;
+  token_hash: string;
+  purpose: 'setup' | 'reset';
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface ServerKeysTable {
+  id: string;
+  algorithm: string;
+  private_pem: string;
+  public_pem: string;
+  created_at: Timestamp;
+}
+
+type Json = ColumnType<unknown, string | undefined, string>;
+
+/** Seq, prev_hash and hash are assigned by the chain trigger; inserts leave them to it. */
+type ChainColumns = {
+  seq: ColumnType<number, never, never>;
+  prev_hash: ColumnType<string, never, never>;
+  hash: ColumnType<string, never, never>;
+};
+
+export interface AuditEventsTable extends ChainColumns {
+  clinic_id: string;
+  id: string;
+  at: Timestamp;
+  actor_type: 'user' | 'platform_admin' | 'device' | 'system' | 'anonymous';
+  actor_id: string | null;
+  actor_role: string | null;
+  device_id: string | null;
+  action: string;
+  entity: string | null;
+  entity_id: string | null;
+  details: Json;
+}
+
+export interface PlatformAuditEventsTable extends ChainColumns {
+  id: string;
+  at: Timestamp;
+  actor_type: 'user' | 'platform_admin' | 'device' | 'system' | 'anonymous';
+  actor_id: string | null;
+  actor_role: string | null;
+  subject_clinic_id: string | null;
+  action: string;
+  entity: string | null;
+  entity_id: string | null;
+  details: Json;
 }
 
 export interface DB {
@@ -95,4 +198,12 @@ export interface DB {
   users: UsersTable;
   doctor_profiles: DoctorProfilesTable;
   devices: DevicesTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  platform_sessions: PlatformSessionsTable;
+  platform_refresh_tokens: PlatformRefreshTokensTable;
+  password_setup_tokens: PasswordSetupTokensTable;
+  server_keys: ServerKeysTable;
+  audit_events: AuditEventsTable;
+  platform_audit_events: PlatformAuditEventsTable;
 }

@@ -1,9 +1,11 @@
+import { can, Permission } from '@clinicdesk/domain';
 import jwt from '@fastify/jwt';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { AppError } from '../lib/app-error';
+import { inClinic } from './tenancy.plugin';
 
 /** The claims of an access token, checked on every request after the signature. */
 export const AccessClaims = z.object({
@@ -18,6 +20,16 @@ export type AccessClaims = z.infer<typeof AccessClaims>;
 /** The verified caller of a request. Built only from a verified token, never from the URL or body. */
 export type Caller = AccessClaims;
 
+/**
+ * Who may call a route, declared on every `/v1` route as `config: { access }`:
+ * - `public`: no token (login, refresh, device registration);
+ * - `authenticated`: any signed-in caller with a live session;
+ * - `clinic`: any signed-in clinic user (the route acts on the caller's own clinic);
+ * - a Permission: the caller's role must have it (super-admin routes use `platform.manage`).
+ */
+export const RouteAccess = z.union([z.enum(['public', 'authenticated', 'clinic']), Permission]);
+export type RouteAccess = z.infer<typeof RouteAccess>;
+
 declare module '@fastify/jwt' {
   interface FastifyJWT {
     payload: AccessClaims;
@@ -26,9 +38,12 @@ declare module '@fastify/jwt' {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
   interface FastifyInstance {
-    /** onRequest hook: verifies the bearer token and sets `request.caller`, or answers 401. */
-    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /** Verifies the bearer token and the session behind it; sets `request.caller` or throws 401. */
+    authenticate: (request: FastifyRequest) => Promise<Caller>;
     /** Signs an access token for the given claims (15 minutes, pinned algorithm, iss/aud). */
     signAccessToken: (claims: AccessClaims) => string;
   }
@@ -39,7 +54,17 @@ declare module 'fastify' {
 
 export const ACCESS_TOKEN_ALGORITHM = 'HS256';
 
-/** Access tokens: signature, algorithm, issuer, audience and expiry checked; claims validated. */
+/** The caller of an authenticated route (set by the access hook). */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) throw new AppError('UNAUTHORIZED', 'Sign in first');
+  return request.caller;
+}
+
+/**
+ * Access tokens (signature, pinned algorithm, issuer, audience, expiry, claims) and a live session
+ * behind each: a revoked session, device or user, or a suspended clinic, stops the token at once.
+ * Every `/v1` route must declare its access; a route that does not fails at start-up.
+ */
 export const authPlugin = fp(
   async (app: FastifyInstance, opts: { jwt: Config['jwt'] }) => {
     await app.register(jwt, {
@@ -57,8 +82,55 @@ export const authPlugin = fp(
       },
     });
     app.decorateRequest('caller', null);
-
     app.decorate('signAccessToken', (claims: AccessClaims) => app.jwt.sign(claims));
+
+    async function assertSessionLive(claims: AccessClaims): Promise<void> {
+      const now = app.now();
+      if (claims.clinicId === null) {
+        const row = await app.db.owner
+          .selectFrom('platform_sessions as s')
+          .innerJoin('platform_admins as a', 'a.id', 's.admin_id')
+          .select(['s.revoked_at', 's.expires_at', 'a.is_active'])
+          .where('s.id', '=', claims.sid)
+          .where('s.admin_id', '=', claims.sub)
+          .executeTakeFirst();
+        if (!row || row.revoked_at || row.expires_at <= now || !row.is_active) {
+          throw new AppError('UNAUTHORIZED', 'Session has ended; sign in again');
+        }
+        return;
+      }
+      const row = await inClinic(app.db.app, claims.clinicId, (trx, clinicId) =>
+        trx
+          .selectFrom('sessions as s')
+          .innerJoin('users as u', (j) => j.onRef('u.clinic_id', '=', 's.clinic_id').onRef('u.id', '=', 's.user_id'))
+          .innerJoin('clinics as c', 'c.id', 's.clinic_id')
+          .leftJoin('devices as d', (j) => j.onRef('d.clinic_id', '=', 's.clinic_id').onRef('d.id', '=', 's.device_id'))
+          .select([
+            's.revoked_at',
+            's.expires_at',
+            's.device_id',
+            'u.is_active as user_active',
+            'u.deleted_at as user_deleted',
+            'c.is_active as clinic_active',
+            'c.subscription_status',
+            'd.status as device_status',
+          ])
+          .where('s.clinic_id', '=', clinicId)
+          .where('s.id', '=', claims.sid)
+          .where('s.user_id', '=', claims.sub)
+          .executeTakeFirst(),
+      );
+      if (!row) throw new AppError('UNAUTHORIZED', 'Session has ended; sign in again');
+      if (!row.clinic_active || row.subscription_status === 'suspended') {
+        throw new AppError('CLINIC_SUSPENDED', 'This clinic is suspended');
+      }
+      if (row.revoked_at || row.expires_at <= now || !row.user_active || row.user_deleted) {
+        throw new AppError('UNAUTHORIZED', 'Session has ended; sign in again');
+      }
+      if ((row.device_id ?? null) !== claims.deviceId || (row.device_id && row.device_status !== 'approved')) {
+        throw new AppError('UNAUTHORIZED', 'This device is no longer allowed; ask your clinic admin');
+      }
+    }
 
     app.decorate('authenticate', async (request: FastifyRequest) => {
       let decoded: unknown;
@@ -70,8 +142,31 @@ export const authPlugin = fp(
       }
       const claims = AccessClaims.safeParse(decoded);
       if (!claims.success) throw new AppError('UNAUTHORIZED', 'Access token claims are invalid');
+      await assertSessionLive(claims.data);
       request.caller = claims.data;
+      request.log = request.log.child({ clinicId: claims.data.clinicId, userId: claims.data.sub });
+      return claims.data;
+    });
+
+    app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith('/v1')) return;
+      const access = RouteAccess.safeParse(route.config?.access);
+      if (!access.success) throw new Error(`Route ${route.method} ${route.url} does not declare its access`);
+    });
+
+    app.addHook('onRequest', async (request) => {
+      const access = request.routeOptions.config.access;
+      if (access === undefined || access === 'public') return;
+      const caller = await app.authenticate(request);
+      if (access === 'authenticated') return;
+      if (access === 'clinic') {
+        if (!caller.clinicId) throw new AppError('FORBIDDEN', 'This route is for clinic users');
+        return;
+      }
+      if (!can(caller.role, access)) {
+        throw new AppError('FORBIDDEN', `Your role (${caller.role}) may not do this`);
+      }
     });
   },
-  { name: 'auth' },
+  { name: 'auth', dependencies: ['tenancy'] },
 );

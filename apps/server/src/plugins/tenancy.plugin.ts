@@ -1,9 +1,11 @@
+import { accessAllows, subscriptionAccess } from '@clinicdesk/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database';
 import type { DB } from '../db/tables';
 import { AppError } from '../lib/app-error';
+import type { AuditActor } from '../modules/audit/audit.repository';
 import type { Caller } from './auth.plugin';
 
 /**
@@ -20,9 +22,14 @@ export type TenantWork<T> = (trx: TenantTransaction, clinicId: string) => Promis
 
 export type TenantScope = {
   readonly clinicId: string;
-  /** Runs `work` in a transaction bound to this clinic. */
+  /** Who acts, for audit events written inside the scope. */
+  readonly actor: AuditActor;
+  /** Runs `work` in a transaction bound to this clinic. Also for bookkeeping a read-only clinic still does. */
   read<T>(work: TenantWork<T>): Promise<T>;
-  /** Like `read`, and first takes the clinic's write lock so capacity checks and counters never race. */
+  /**
+   * Takes the clinic's write lock (so capacity checks and counters never race), refuses with
+   * SUBSCRIPTION_INACTIVE unless the clinic's subscription allows writes, then runs `work`.
+   */
   write<T>(work: TenantWork<T>): Promise<T>;
 };
 
@@ -40,32 +47,82 @@ export async function inClinic<T>(
   });
 }
 
-/** Builds the scope for one clinic; only the tenancy plugin and background jobs with an explicit clinic call it. */
-export function tenantScope(db: Kysely<DB>, clinicId: string): TenantScope {
+/** Refuses unless the clinic bound to `trx` may write now (trial/active within their dates). */
+export async function assertClinicWritable(trx: TenantTransaction, clinicId: string, now: Date): Promise<void> {
+  const clinic = await trx
+    .selectFrom('clinics')
+    .select(['subscription_status', 'trial_ends_at', 'paid_until', 'is_active'])
+    .where('id', '=', clinicId)
+    .executeTakeFirst();
+  if (!clinic) throw new AppError('NOT_FOUND', 'Clinic not found');
+  const decision = subscriptionAccess(
+    {
+      status: clinic.subscription_status,
+      trialEndsAt: clinic.trial_ends_at,
+      paidUntil: clinic.paid_until,
+      isActive: clinic.is_active,
+    },
+    now,
+  );
+  if (decision.access === 'blocked') {
+    throw new AppError('CLINIC_SUSPENDED', 'This clinic is suspended', { reason: decision.reason });
+  }
+  if (!accessAllows(decision.access, 'write')) {
+    throw new AppError('SUBSCRIPTION_INACTIVE', 'The clinic subscription is not active: records are read-only', {
+      reason: decision.reason,
+    });
+  }
+}
+
+/** Builds the scope for one clinic; only the tenancy plugin and jobs with an explicit clinic call it. */
+export function tenantScope(db: Kysely<DB>, clinicId: string, actor: AuditActor, now: () => Date): TenantScope {
   return {
     clinicId,
+    actor,
     read: (work) => inClinic(db, clinicId, work),
-    write: (work) => inClinic(db, clinicId, work, { lock: true }),
+    write: (work) =>
+      inClinic(
+        db,
+        clinicId,
+        async (trx, id) => {
+          await assertClinicWritable(trx, id, now());
+          return work(trx, id);
+        },
+        { lock: true },
+      ),
+  };
+}
+
+/** The audit actor of a verified caller. */
+export function actorOf(caller: Caller): AuditActor {
+  return {
+    type: caller.role === 'super_admin' ? 'platform_admin' : 'user',
+    id: caller.sub,
+    role: caller.role,
+    deviceId: caller.deviceId,
   };
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database;
+    /** The server's clock; tests pass a fixed one. */
+    now: () => Date;
     /** The tenant scope of an authenticated clinic user's request; 403 for callers without a clinic. */
     tenantOf: (request: FastifyRequest) => TenantScope;
   }
 }
 
 export const tenancyPlugin = fp(
-  async (app: FastifyInstance, opts: { db: Database }) => {
+  async (app: FastifyInstance, opts: { db: Database; now: () => Date }) => {
     app.decorate('db', opts.db);
+    app.decorate('now', opts.now);
     app.decorate('tenantOf', (request: FastifyRequest) => {
       const caller: Caller | null = request.caller;
       if (!caller) throw new AppError('UNAUTHORIZED', 'Sign in first');
       if (!caller.clinicId) throw new AppError('FORBIDDEN', 'This route is for clinic users');
-      return tenantScope(opts.db.app, caller.clinicId);
+      return tenantScope(opts.db.app, caller.clinicId, actorOf(caller), opts.now);
     });
   },
-  { name: 'tenancy', dependencies: ['auth'] },
+  { name: 'tenancy' },
 );

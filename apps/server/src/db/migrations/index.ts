@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './2026_11_28_0001_platform';
 import * as m0003 from './2026_11_28_0003_row_level_security';
+import * as m0004 from './2026_11_28_0004_identity_audit';
 
 /**
  * Every migration, in order, imported statically so the list also works inside a bundled or
@@ -9,4 +10,5 @@ import * as m0003 from './2026_11_28_0003_row_level_security';
 export const migrations: Record<string, Migration> = {
   '2026_11_28_0001_platform': m0001,
   '2026_11_28_0003_row_level_security': m0003,
+  '2026_11_28_0004_identity_audit': m0004,
 };

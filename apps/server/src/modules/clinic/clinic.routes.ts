@@ -4,12 +4,11 @@ import { ClinicProfile, findOwnClinic } from './clinic.repository';
 
 /** A clinic user's view of their own clinic. The clinic always comes from the verified token. */
 export const clinicRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('onRequest', app.authenticate);
-
   // When to use: any clinic screen that shows the clinic's name, letterhead or subscription state.
   app.get(
     '/',
     {
+      config: { access: 'clinic' },
       schema: {
         tags: ['clinic'],
         summary: "The caller's own clinic profile",
