@@ -14,8 +14,8 @@ export const uuidSchema = z.uuid();
 
 export const timestampSchema = z.iso.datetime();
 
-/** An entity name as the server's policy table knows it, e.g. `patient`, `lab_result`. */
-export const entityNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'entity names are snake_case');
+/** An entity name as the domain registry names it, e.g. `patient`, `labResult`, `staff`. */
+export const entityNameSchema = z.string().regex(/^[a-z][A-Za-z0-9]{0,62}$/, 'entity names are camelCase identifiers');
 
 export const fieldNameSchema = z
   .string()

@@ -27,7 +27,7 @@ describe('push request', () => {
             changed: { phone: '99' },
             before: { phone: '98' },
           },
-          { op: 'delete', entity: 'queue_entry', id: PATIENT_ID },
+          { op: 'delete', entity: 'visit', id: PATIENT_ID },
         ]),
       ]),
     );

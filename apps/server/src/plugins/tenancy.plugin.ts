@@ -38,9 +38,11 @@ export async function inClinic<T>(
   db: Kysely<DB>,
   clinicId: string,
   work: TenantWork<T>,
-  opts: { lock: boolean } = { lock: false },
+  opts: { lock?: boolean; snapshot?: boolean } = {},
 ): Promise<T> {
-  return db.transaction().execute(async (trx) => {
+  // A snapshot (repeatable read) sees one consistent prefix of the clinic's commit-ordered changes.
+  const tx = opts.snapshot ? db.transaction().setIsolationLevel('repeatable read') : db.transaction();
+  return tx.execute(async (trx) => {
     await sql`SELECT set_config('app.clinic_id', ${clinicId}, true)`.execute(trx);
     if (opts.lock) await sql`SELECT pg_advisory_xact_lock(hashtextextended(${clinicId}, 7))`.execute(trx);
     return work(trx, clinicId);
