@@ -27,6 +27,9 @@ export const HttpUrl = z.url({ protocol: /^https?$/ }).max(2048);
 export const JsonValue = z.json();
 export type JsonValue = z.infer<typeof JsonValue>;
 
+/** Lowercase hex SHA-256 digest. */
+export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'SHA-256 digest is 64 lowercase hex digits');
+
 /** Server-assigned row version (monotonic per row, starts at 0). */
 export const Version = z.number().int().min(0);
 
@@ -41,6 +44,6 @@ export function optionalText(max = 2000) {
 }
 
 /** Makes a field nullable and defaults it to `null`, so create inputs may omit it. */
-export function optional<T extends z.ZodType>(schema: T) {
+export function orNull<T extends z.ZodType>(schema: T) {
   return schema.nullable().default(null);
 }

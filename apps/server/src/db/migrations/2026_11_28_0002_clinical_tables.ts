@@ -94,7 +94,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('patients')
     .columns(['clinic_id', 'patient_code'])
     .execute();
-  await db.schema.createIndex('patients_clinic_phone_idx').on('patients').columns(['clinic_id', 'phone']).execute();
+  await db.schema
+    .createIndex('patients_clinic_phone_idx')
+    .on('patients')
+    .columns(['clinic_id', 'phone'])
+    .execute();
   await db.schema
     .createIndex('patients_clinic_name_idx')
     .on('patients')
@@ -141,7 +145,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('code', 'text')
     .addColumn('category', 'text', (c) =>
-      c.notNull().check(oneOf('category', ['blood', 'urine', 'xray', 'ultrasound', 'ecg', 'ct', 'mri', 'other'])),
+      c
+        .notNull()
+        .check(oneOf('category', ['blood', 'urine', 'xray', 'ultrasound', 'ecg', 'ct', 'mri', 'other'])),
     )
     .addColumn('unit', 'text')
     .addColumn('reference_ranges', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
@@ -166,7 +172,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('patient_id', 'uuid', (c) => c.notNull())
     .addColumn('doctor_id', 'uuid', (c) => c.notNull())
     .addColumn('date', 'date', (c) => c.notNull())
-    .addColumn('start_time', 'text', (c) => c.notNull().check(sql`start_time ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`))
+    .addColumn('start_time', 'text', (c) =>
+      c.notNull().check(sql`start_time ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`),
+    )
     .addColumn('slot_minutes', 'integer', (c) =>
       c.notNull().defaultTo(15).check(sql`slot_minutes BETWEEN 5 AND 480`),
     )
@@ -181,7 +189,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       'clinic_id',
       'id',
     ])
-    .addForeignKeyConstraint('appointments_doctor_fkey', ['clinic_id', 'doctor_id'], 'users', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('appointments_doctor_fkey', ['clinic_id', 'doctor_id'], 'users', [
+      'clinic_id',
+      'id',
+    ])
     .execute();
   await db.schema
     .createIndex('appointments_clinic_doctor_date_idx')
@@ -211,7 +222,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('completed_at', 'timestamptz')
     .addColumn('appointment_id', 'uuid')
     .addColumn('notes', 'text')
-    .addForeignKeyConstraint('visits_patient_fkey', ['clinic_id', 'patient_id'], 'patients', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('visits_patient_fkey', ['clinic_id', 'patient_id'], 'patients', [
+      'clinic_id',
+      'id',
+    ])
     .addForeignKeyConstraint('visits_doctor_fkey', ['clinic_id', 'doctor_id'], 'users', ['clinic_id', 'id'])
     .addForeignKeyConstraint('visits_appointment_fkey', ['clinic_id', 'appointment_id'], 'appointments', [
       'clinic_id',
@@ -230,7 +244,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('visits')
     .columns(['clinic_id', 'doctor_id', 'visit_date', 'token_number'])
     .execute();
-  await db.schema.createIndex('visits_clinic_patient_idx').on('visits').columns(['clinic_id', 'patient_id']).execute();
+  await db.schema
+    .createIndex('visits_clinic_patient_idx')
+    .on('visits')
+    .columns(['clinic_id', 'patient_id'])
+    .execute();
 
   await tenantTable(db, 'vitals')
     .addColumn('visit_id', 'uuid', (c) => c.notNull())
@@ -247,11 +265,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('recorded_at', 'timestamptz', (c) => c.notNull())
     .addColumn('recorded_by', 'uuid', (c) => c.notNull())
     .addForeignKeyConstraint('vitals_visit_fkey', ['clinic_id', 'visit_id'], 'visits', ['clinic_id', 'id'])
-    .addForeignKeyConstraint('vitals_patient_fkey', ['clinic_id', 'patient_id'], 'patients', ['clinic_id', 'id'])
-    .addForeignKeyConstraint('vitals_recorded_by_fkey', ['clinic_id', 'recorded_by'], 'users', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('vitals_patient_fkey', ['clinic_id', 'patient_id'], 'patients', [
+      'clinic_id',
+      'id',
+    ])
+    .addForeignKeyConstraint('vitals_recorded_by_fkey', ['clinic_id', 'recorded_by'], 'users', [
+      'clinic_id',
+      'id',
+    ])
     .execute();
-  await db.schema.createIndex('vitals_clinic_visit_idx').on('vitals').columns(['clinic_id', 'visit_id']).execute();
-  await db.schema.createIndex('vitals_clinic_patient_idx').on('vitals').columns(['clinic_id', 'patient_id']).execute();
+  await db.schema
+    .createIndex('vitals_clinic_visit_idx')
+    .on('vitals')
+    .columns(['clinic_id', 'visit_id'])
+    .execute();
+  await db.schema
+    .createIndex('vitals_clinic_patient_idx')
+    .on('vitals')
+    .columns(['clinic_id', 'patient_id'])
+    .execute();
 
   await tenantTable(db, 'consultation_notes')
     .addColumn('visit_id', 'uuid', (c) => c.notNull())
@@ -263,7 +295,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('treatment_plan', 'text')
     .addColumn('advice', 'text')
     .addColumn('notes', 'text')
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('draft').check(oneOf('status', ['draft', 'final'])))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('draft')
+        .check(oneOf('status', ['draft', 'final'])),
+    )
     .addColumn('finalized_at', 'timestamptz')
     .addColumn('amends_id', 'uuid')
     .addCheckConstraint('consultation_notes_finalized_check', finalizedMatchesStatus)
@@ -279,10 +316,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       'clinic_id',
       'id',
     ])
-    .addForeignKeyConstraint('consultation_notes_amends_fkey', ['clinic_id', 'amends_id'], 'consultation_notes', [
-      'clinic_id',
-      'id',
-    ])
+    .addForeignKeyConstraint(
+      'consultation_notes_amends_fkey',
+      ['clinic_id', 'amends_id'],
+      'consultation_notes',
+      ['clinic_id', 'id'],
+    )
     .execute();
   await db.schema
     .createIndex('consultation_notes_clinic_visit_idx')
@@ -299,7 +338,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('visit_id', 'uuid', (c) => c.notNull())
     .addColumn('patient_id', 'uuid', (c) => c.notNull())
     .addColumn('description', 'text', (c) => c.notNull())
-    .addColumn('icd10_code', 'text', (c) => c.check(sql`icd10_code ~ '^[A-Z][0-9][0-9A-Z](\\.[0-9A-Z]{1,4})?$'`))
+    .addColumn('icd10_code', 'text', (c) =>
+      c.check(sql`icd10_code ~ '^[A-Z][0-9][0-9A-Z](\\.[0-9A-Z]{1,4})?$'`),
+    )
     .addColumn('is_primary', 'boolean', (c) => c.notNull().defaultTo(false))
     .addForeignKeyConstraint('diagnoses_visit_fkey', ['clinic_id', 'visit_id'], 'visits', ['clinic_id', 'id'])
     .addForeignKeyConstraint('diagnoses_patient_fkey', ['clinic_id', 'patient_id'], 'patients', [
@@ -307,7 +348,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       'id',
     ])
     .execute();
-  await db.schema.createIndex('diagnoses_clinic_visit_idx').on('diagnoses').columns(['clinic_id', 'visit_id']).execute();
+  await db.schema
+    .createIndex('diagnoses_clinic_visit_idx')
+    .on('diagnoses')
+    .columns(['clinic_id', 'visit_id'])
+    .execute();
   await db.schema
     .createIndex('diagnoses_clinic_patient_idx')
     .on('diagnoses')
@@ -331,12 +376,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('finalized_at', 'timestamptz')
     .addColumn('amends_id', 'uuid')
     .addCheckConstraint('prescriptions_finalized_check', finalizedMatchesStatus)
-    .addForeignKeyConstraint('prescriptions_visit_fkey', ['clinic_id', 'visit_id'], 'visits', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('prescriptions_visit_fkey', ['clinic_id', 'visit_id'], 'visits', [
+      'clinic_id',
+      'id',
+    ])
     .addForeignKeyConstraint('prescriptions_patient_fkey', ['clinic_id', 'patient_id'], 'patients', [
       'clinic_id',
       'id',
     ])
-    .addForeignKeyConstraint('prescriptions_doctor_fkey', ['clinic_id', 'doctor_id'], 'users', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('prescriptions_doctor_fkey', ['clinic_id', 'doctor_id'], 'users', [
+      'clinic_id',
+      'id',
+    ])
     .addForeignKeyConstraint('prescriptions_amends_fkey', ['clinic_id', 'amends_id'], 'prescriptions', [
       'clinic_id',
       'id',
@@ -389,14 +440,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('quantity', 'integer', (c) => c.check(sql`quantity >= 0`))
     .addColumn('instructions', 'text')
     .addColumn('catalogue_medicine_id', 'uuid')
-    .addForeignKeyConstraint('prescription_items_prescription_fkey', ['clinic_id', 'prescription_id'], 'prescriptions', [
-      'clinic_id',
-      'id',
-    ])
-    .addForeignKeyConstraint('prescription_items_medicine_fkey', ['clinic_id', 'catalogue_medicine_id'], 'medicines', [
-      'clinic_id',
-      'id',
-    ])
+    .addForeignKeyConstraint(
+      'prescription_items_prescription_fkey',
+      ['clinic_id', 'prescription_id'],
+      'prescriptions',
+      ['clinic_id', 'id'],
+    )
+    .addForeignKeyConstraint(
+      'prescription_items_medicine_fkey',
+      ['clinic_id', 'catalogue_medicine_id'],
+      'medicines',
+      ['clinic_id', 'id'],
+    )
     .execute();
   await db.schema
     .createIndex('prescription_items_clinic_prescription_idx')
@@ -412,7 +467,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('test_id', 'uuid')
     .addColumn('test_name', 'text', (c) => c.notNull())
     .addColumn('category', 'text', (c) =>
-      c.notNull().check(oneOf('category', ['blood', 'urine', 'xray', 'ultrasound', 'ecg', 'ct', 'mri', 'other'])),
+      c
+        .notNull()
+        .check(oneOf('category', ['blood', 'urine', 'xray', 'ultrasound', 'ecg', 'ct', 'mri', 'other'])),
     )
     .addColumn('priority', 'text', (c) =>
       c
@@ -430,24 +487,39 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sample_collected_at', 'timestamptz')
     .addColumn('resulted_at', 'timestamptz')
     .addColumn('notes', 'text')
-    .addForeignKeyConstraint('lab_orders_visit_fkey', ['clinic_id', 'visit_id'], 'visits', ['clinic_id', 'id'])
-    .addForeignKeyConstraint('lab_orders_prescription_fkey', ['clinic_id', 'prescription_id'], 'prescriptions', [
+    .addForeignKeyConstraint('lab_orders_visit_fkey', ['clinic_id', 'visit_id'], 'visits', [
       'clinic_id',
       'id',
     ])
+    .addForeignKeyConstraint(
+      'lab_orders_prescription_fkey',
+      ['clinic_id', 'prescription_id'],
+      'prescriptions',
+      ['clinic_id', 'id'],
+    )
     .addForeignKeyConstraint('lab_orders_patient_fkey', ['clinic_id', 'patient_id'], 'patients', [
       'clinic_id',
       'id',
     ])
-    .addForeignKeyConstraint('lab_orders_ordered_by_fkey', ['clinic_id', 'ordered_by'], 'users', ['clinic_id', 'id'])
-    .addForeignKeyConstraint('lab_orders_test_fkey', ['clinic_id', 'test_id'], 'lab_tests', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('lab_orders_ordered_by_fkey', ['clinic_id', 'ordered_by'], 'users', [
+      'clinic_id',
+      'id',
+    ])
+    .addForeignKeyConstraint('lab_orders_test_fkey', ['clinic_id', 'test_id'], 'lab_tests', [
+      'clinic_id',
+      'id',
+    ])
     .execute();
   await db.schema
     .createIndex('lab_orders_clinic_patient_idx')
     .on('lab_orders')
     .columns(['clinic_id', 'patient_id'])
     .execute();
-  await db.schema.createIndex('lab_orders_clinic_visit_idx').on('lab_orders').columns(['clinic_id', 'visit_id']).execute();
+  await db.schema
+    .createIndex('lab_orders_clinic_visit_idx')
+    .on('lab_orders')
+    .columns(['clinic_id', 'visit_id'])
+    .execute();
   // The lab's worklist: open orders, oldest first.
   await db.schema
     .createIndex('lab_orders_clinic_open_idx')
@@ -472,7 +544,12 @@ export async function up(db: Kysely<any>): Promise<void> {
         .check(oneOf('flag', ['low', 'normal', 'high', 'critical_low', 'critical_high', 'abnormal', 'none'])),
     )
     .addColumn('entered_by', 'uuid', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('draft').check(oneOf('status', ['draft', 'final'])))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('draft')
+        .check(oneOf('status', ['draft', 'final'])),
+    )
     .addColumn('finalized_at', 'timestamptz')
     .addColumn('amends_id', 'uuid')
     .addCheckConstraint('lab_results_finalized_check', finalizedMatchesStatus)
@@ -484,7 +561,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       'clinic_id',
       'id',
     ])
-    .addForeignKeyConstraint('lab_results_entered_by_fkey', ['clinic_id', 'entered_by'], 'users', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('lab_results_entered_by_fkey', ['clinic_id', 'entered_by'], 'users', [
+      'clinic_id',
+      'id',
+    ])
     .addForeignKeyConstraint('lab_results_amends_fkey', ['clinic_id', 'amends_id'], 'lab_results', [
       'clinic_id',
       'id',
@@ -543,15 +623,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .addColumn('admitted_at', 'timestamptz', (c) => c.notNull())
     .addColumn('discharged_at', 'timestamptz')
-    .addCheckConstraint('admissions_discharge_order_check', sql`discharged_at IS NULL OR discharged_at >= admitted_at`)
+    .addCheckConstraint(
+      'admissions_discharge_order_check',
+      sql`discharged_at IS NULL OR discharged_at >= admitted_at`,
+    )
     .addForeignKeyConstraint('admissions_patient_fkey', ['clinic_id', 'patient_id'], 'patients', [
       'clinic_id',
       'id',
     ])
-    .addForeignKeyConstraint('admissions_doctor_fkey', ['clinic_id', 'doctor_id'], 'users', ['clinic_id', 'id'])
-    .addForeignKeyConstraint('admissions_visit_fkey', ['clinic_id', 'visit_id'], 'visits', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('admissions_doctor_fkey', ['clinic_id', 'doctor_id'], 'users', [
+      'clinic_id',
+      'id',
+    ])
+    .addForeignKeyConstraint('admissions_visit_fkey', ['clinic_id', 'visit_id'], 'visits', [
+      'clinic_id',
+      'id',
+    ])
     .execute();
-  await db.schema.createIndex('admissions_clinic_status_idx').on('admissions').columns(['clinic_id', 'status']).execute();
+  await db.schema
+    .createIndex('admissions_clinic_status_idx')
+    .on('admissions')
+    .columns(['clinic_id', 'status'])
+    .execute();
   await db.schema
     .createIndex('admissions_clinic_patient_idx')
     .on('admissions')
@@ -565,7 +658,15 @@ export async function up(db: Kysely<any>): Promise<void> {
       c
         .notNull()
         .check(
-          oneOf('kind', ['medication', 'injection', 'saline', 'oxygen', 'procedure', 'monitoring', 'therapy']),
+          oneOf('kind', [
+            'medication',
+            'injection',
+            'saline',
+            'oxygen',
+            'procedure',
+            'monitoring',
+            'therapy',
+          ]),
         ),
     )
     .addColumn('description', 'text', (c) => c.notNull())
@@ -584,7 +685,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       'clinic_id',
       'id',
     ])
-    .addForeignKeyConstraint('treatment_logs_given_by_fkey', ['clinic_id', 'given_by'], 'users', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('treatment_logs_given_by_fkey', ['clinic_id', 'given_by'], 'users', [
+      'clinic_id',
+      'id',
+    ])
     .execute();
   await db.schema
     .createIndex('treatment_logs_clinic_admission_idx')
@@ -600,13 +704,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('condition', 'text')
     .addColumn('follow_up_date', 'date')
     .addColumn('follow_up_instructions', 'text')
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('draft').check(oneOf('status', ['draft', 'final'])))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('draft')
+        .check(oneOf('status', ['draft', 'final'])),
+    )
     .addColumn('finalized_at', 'timestamptz')
     .addCheckConstraint('discharge_summaries_finalized_check', finalizedMatchesStatus)
-    .addForeignKeyConstraint('discharge_summaries_admission_fkey', ['clinic_id', 'admission_id'], 'admissions', [
-      'clinic_id',
-      'id',
-    ])
+    .addForeignKeyConstraint(
+      'discharge_summaries_admission_fkey',
+      ['clinic_id', 'admission_id'],
+      'admissions',
+      ['clinic_id', 'id'],
+    )
     .addForeignKeyConstraint('discharge_summaries_patient_fkey', ['clinic_id', 'patient_id'], 'patients', [
       'clinic_id',
       'id',
@@ -634,8 +745,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       'clinic_id',
       'id',
     ])
-    .addForeignKeyConstraint('follow_ups_doctor_fkey', ['clinic_id', 'doctor_id'], 'users', ['clinic_id', 'id'])
-    .addForeignKeyConstraint('follow_ups_visit_fkey', ['clinic_id', 'visit_id'], 'visits', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('follow_ups_doctor_fkey', ['clinic_id', 'doctor_id'], 'users', [
+      'clinic_id',
+      'id',
+    ])
+    .addForeignKeyConstraint('follow_ups_visit_fkey', ['clinic_id', 'visit_id'], 'visits', [
+      'clinic_id',
+      'id',
+    ])
     .execute();
   await db.schema
     .createIndex('follow_ups_clinic_status_due_idx')
@@ -660,11 +777,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sha256', 'text', (c) => c.notNull().check(sql`sha256 ~ '^[0-9a-f]{64}$'`))
     .addColumn('storage_key', 'text', (c) => c.notNull())
     .addColumn('uploaded_by', 'uuid', (c) => c.notNull())
-    .addForeignKeyConstraint('documents_patient_fkey', ['clinic_id', 'patient_id'], 'patients', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('documents_patient_fkey', ['clinic_id', 'patient_id'], 'patients', [
+      'clinic_id',
+      'id',
+    ])
     .addForeignKeyConstraint('documents_visit_fkey', ['clinic_id', 'visit_id'], 'visits', ['clinic_id', 'id'])
-    .addForeignKeyConstraint('documents_uploaded_by_fkey', ['clinic_id', 'uploaded_by'], 'users', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('documents_uploaded_by_fkey', ['clinic_id', 'uploaded_by'], 'users', [
+      'clinic_id',
+      'id',
+    ])
     .execute();
-  await db.schema.createIndex('documents_clinic_patient_idx').on('documents').columns(['clinic_id', 'patient_id']).execute();
+  await db.schema
+    .createIndex('documents_clinic_patient_idx')
+    .on('documents')
+    .columns(['clinic_id', 'patient_id'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
