@@ -16,6 +16,8 @@ import { authRoutes } from './modules/auth/auth.routes';
 import type { AuthDeps } from './modules/auth/auth.service';
 import { clinicRoutes } from './modules/clinic/clinic.routes';
 import { devicesRoutes } from './modules/devices/devices.routes';
+import { startLiveHub } from './modules/sync/live-hub';
+import { syncRoutes } from './modules/sync/sync.routes';
 import { healthRoutes } from './modules/health/health.routes';
 import { authPlugin } from './plugins/auth.plugin';
 import { errorsPlugin } from './plugins/errors.plugin';
@@ -104,6 +106,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, { jwt: config.jwt });
 
   const signingKey = await loadSigningKey(db.owner, config.offlineSigningKeyPem);
+  const hub = await startLiveHub(db);
+  app.addHook('onClose', () => hub.close());
   const authDeps: AuthDeps = {
     db,
     now: app.now,
@@ -121,6 +125,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(devicesRoutes, { prefix: '/v1/devices' });
   await app.register(clinicRoutes, { prefix: '/v1/clinic' });
+  await app.register(syncRoutes, { prefix: '/v1/sync', hub, signingKey });
 
   return app;
 }

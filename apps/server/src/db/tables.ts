@@ -192,6 +192,61 @@ export interface PlatformAuditEventsTable extends ChainColumns {
   details: Json;
 }
 
+export interface ClinicSyncStateTable {
+  clinic_id: string;
+  last_seq: Generated<number>;
+  min_seq: Generated<number>;
+}
+
+export interface ChangeLogTable {
+  clinic_id: string;
+  seq: number;
+  entity: string;
+  row_id: string;
+  version: number;
+  deleted: Generated<boolean>;
+  at: Timestamp;
+}
+
+export interface DeviceSyncStateTable {
+  clinic_id: string;
+  device_id: string;
+  last_group_seq: Generated<number>;
+  last_pull_cursor: Generated<number>;
+  last_push_at: NullableTimestamp;
+  last_pull_at: NullableTimestamp;
+}
+
+export interface SyncGroupsTable {
+  clinic_id: string;
+  mutation_id: string;
+  device_id: string;
+  seq: number;
+  status: 'applied' | 'refused';
+  code: string | null;
+  message: string | null;
+  result: Json;
+  decided_at: Timestamp;
+}
+
+export interface CountersTable {
+  clinic_id: string;
+  counter: string;
+  scope: string;
+  next_value: Generated<number>;
+}
+
+export interface CounterLeasesTable {
+  clinic_id: string;
+  id: string;
+  device_id: string;
+  counter: string;
+  scope: string;
+  from_value: number;
+  to_value: number;
+  issued_at: Timestamp;
+}
+
 export interface DB {
   clinics: ClinicsTable;
   platform_admins: PlatformAdminsTable;
@@ -206,4 +261,10 @@ export interface DB {
   server_keys: ServerKeysTable;
   audit_events: AuditEventsTable;
   platform_audit_events: PlatformAuditEventsTable;
+  clinic_sync_state: ClinicSyncStateTable;
+  change_log: ChangeLogTable;
+  device_sync_state: DeviceSyncStateTable;
+  sync_groups: SyncGroupsTable;
+  counters: CountersTable;
+  counter_leases: CounterLeasesTable;
 }

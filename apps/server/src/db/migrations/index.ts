@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './2026_11_28_0001_platform';
+import * as m0002 from './2026_11_28_0002_clinical_tables';
 import * as m0003 from './2026_11_28_0003_row_level_security';
 import * as m0004 from './2026_11_28_0004_identity_audit';
+import * as m0005 from './2026_11_28_0005_sync';
 
 /**
  * Every migration, in order, imported statically so the list also works inside a bundled or
@@ -9,6 +11,8 @@ import * as m0004 from './2026_11_28_0004_identity_audit';
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_28_0001_platform': m0001,
+  '2026_11_28_0002_clinical_tables': m0002,
   '2026_11_28_0003_row_level_security': m0003,
   '2026_11_28_0004_identity_audit': m0004,
+  '2026_11_28_0005_sync': m0005,
 };

@@ -1,0 +1,214 @@
+import { syncedEntityForTable } from '@clinicdesk/domain';
+import type { Change, GroupDecision, PullResponse } from '@clinicdesk/sync-protocol';
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../db/tables';
+import { AppError } from '../../lib/app-error';
+import { type SigningKey, signPayload } from '../../lib/signing-keys';
+import { inClinic, type TenantTransaction } from '../../plugins/tenancy.plugin';
+import { type Row, rowToRecord } from './sync-rows';
+
+/**
+ * Pull (DESIGN §5): the clinic's changes after a cursor, in one snapshot transaction so a page is a
+ * consistent prefix of the commit-ordered sequence. Each row appears once, in its latest state
+ * (tombstones included), so cursor 0 is a full snapshot. Staff and doctor profiles ride along as
+ * the entities `staff` and `doctorProfile`, without any credential column.
+ */
+export type PullDeps = { db: Kysely<DB>; now: () => Date; signingKey: SigningKey; leaseDays: number };
+
+const STAFF_FIELDS = ['id', 'clinic_id', 'username', 'display_name', 'role', 'phone', 'email', 'is_active', 'version', 'created_at', 'updated_at', 'deleted_at'];
+
+/** Tables outside the synced-entity registry that still reach devices, and their wire names. */
+const EXTRA_ENTITIES: Record<string, { entity: string; columns: readonly string[] | null }> = {
+  users: { entity: 'staff', columns: STAFF_FIELDS },
+  doctor_profiles: { entity: 'doctorProfile', columns: null },
+};
+
+function wireEntity(table: string): { entity: string; columns: readonly string[] | null } | null {
+  const synced = syncedEntityForTable(table);
+  if (synced) return { entity: synced, columns: null };
+  return EXTRA_ENTITIES[table] ?? null;
+}
+
+/** One page of changes for a device, with its ack seq, recent decisions and the clinic snapshot. */
+export async function pullChanges(
+  deps: PullDeps,
+  caller: { clinicId: string; deviceId: string },
+  cursor: number,
+  limit: number,
+): Promise<PullResponse> {
+  return inClinic(
+    deps.db,
+    caller.clinicId,
+    async (trx, clinicId) => {
+      const state = await trx
+        .selectFrom('clinic_sync_state')
+        .select(['last_seq', 'min_seq'])
+        .where('clinic_id', '=', clinicId)
+        .executeTakeFirst();
+      if (state && cursor > 0 && cursor < state.min_seq) {
+        throw new AppError('RESET_REQUIRED', 'This device is too far behind; it will download the clinic again', {
+          oldestCursor: state.min_seq,
+        });
+      }
+      const entries = await trx
+        .selectFrom('change_log')
+        .select(['seq', 'entity', 'row_id', 'version', 'deleted'])
+        .where('clinic_id', '=', clinicId)
+        .where('seq', '>', cursor)
+        .orderBy('seq')
+        .limit(limit + 1)
+        .execute();
+      const hasMore = entries.length > limit;
+      const page = hasMore ? entries.slice(0, limit) : entries;
+      const rows = await loadRows(trx, clinicId, page);
+      const changes: Change[] = [];
+      for (const e of page) {
+        const row = rows.get(`${e.entity}:${e.row_id}`);
+        const wire = wireEntity(e.entity);
+        if (!row || !wire) continue;
+        changes.push({
+          seq: e.seq,
+          entity: wire.entity,
+          id: e.row_id,
+          version: Math.max(1, e.version),
+          op: e.deleted ? 'delete' : e.version <= 1 ? 'create' : 'update',
+          data: toWireData(row, wire.columns),
+        });
+      }
+      const last = page.at(-1);
+      const nextCursor = last ? last.seq : Math.max(cursor, 0);
+
+      const device = await trx
+        .selectFrom('device_sync_state')
+        .select('last_group_seq')
+        .where('clinic_id', '=', clinicId)
+        .where('device_id', '=', caller.deviceId)
+        .executeTakeFirst();
+      const ackSeq = device?.last_group_seq ?? 0;
+      const decisions = await recentDecisions(trx, clinicId, caller.deviceId);
+      await trx
+        .updateTable('device_sync_state')
+        .set({ last_pull_cursor: nextCursor, last_pull_at: deps.now() })
+        .where('clinic_id', '=', clinicId)
+        .where('device_id', '=', caller.deviceId)
+        .execute();
+      await trx
+        .updateTable('devices')
+        .set({ last_seen_at: deps.now(), last_sync_at: deps.now() })
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', caller.deviceId)
+        .execute();
+      const clinic = await clinicSnapshot(trx, clinicId, caller.deviceId, deps);
+      return { changes, hasMore, nextCursor, ackSeq, decisions, clinic };
+    },
+    { snapshot: true },
+  );
+}
+
+function toWireData(row: Row, columns: readonly string[] | null): Record<string, never> {
+  const picked: Row = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (columns && !columns.includes(k)) continue;
+    picked[k] = v;
+  }
+  return rowToRecord(picked) as Record<string, never>;
+}
+
+async function loadRows(
+  trx: TenantTransaction,
+  clinicId: string,
+  entries: readonly { entity: string; row_id: string }[],
+): Promise<Map<string, Row>> {
+  const byTable = new Map<string, string[]>();
+  for (const e of entries) {
+    const ids = byTable.get(e.entity) ?? [];
+    ids.push(e.row_id);
+    byTable.set(e.entity, ids);
+  }
+  const out = new Map<string, Row>();
+  for (const [table, ids] of byTable) {
+    if (!wireEntity(table)) continue;
+    const { rows } = await sql<Row>`
+      SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${clinicId} AND id IN (${sql.join(ids)})`.execute(trx);
+    for (const row of rows) out.set(`${table}:${String(row.id)}`, row);
+  }
+  return out;
+}
+
+async function recentDecisions(trx: TenantTransaction, clinicId: string, deviceId: string): Promise<GroupDecision[]> {
+  const rows = await trx
+    .selectFrom('sync_groups')
+    .select(['result'])
+    .where('clinic_id', '=', clinicId)
+    .where('device_id', '=', deviceId)
+    .orderBy('seq', 'desc')
+    .limit(100)
+    .execute();
+  return rows.map((r) => r.result as GroupDecision).reverse();
+}
+
+/** Status, limits, usage and a signed licence lease for the device. */
+export async function clinicSnapshot(
+  trx: TenantTransaction,
+  clinicId: string,
+  deviceId: string,
+  deps: Pick<PullDeps, 'now' | 'signingKey' | 'leaseDays'>,
+): Promise<PullResponse['clinic']> {
+  const c = await trx
+    .selectFrom('clinics')
+    .select([
+      'subscription_status',
+      'trial_ends_at',
+      'paid_until',
+      'max_patients',
+      'max_doctors',
+      'max_receptionists',
+      'max_lab_techs',
+    ])
+    .where('id', '=', clinicId)
+    .executeTakeFirstOrThrow();
+  const { rows } = await sql<{ patients: number; doctors: number; receptionists: number; lab_techs: number }>`
+    SELECT
+      (SELECT count(*) FROM patients WHERE clinic_id = ${clinicId} AND deleted_at IS NULL) AS patients,
+      (SELECT count(*) FROM users WHERE clinic_id = ${clinicId} AND role = 'doctor' AND is_active AND deleted_at IS NULL) AS doctors,
+      (SELECT count(*) FROM users WHERE clinic_id = ${clinicId} AND role = 'receptionist' AND is_active AND deleted_at IS NULL) AS receptionists,
+      (SELECT count(*) FROM users WHERE clinic_id = ${clinicId} AND role = 'lab_tech' AND is_active AND deleted_at IS NULL) AS lab_techs`.execute(
+    trx,
+  );
+  const usage = rows[0];
+  const now = deps.now();
+  // The lease lets the device write offline until it expires, never past the paid or trial period.
+  const periodEnd = c.subscription_status === 'trial' ? c.trial_ends_at : c.subscription_status === 'active' ? c.paid_until : now;
+  let expires = new Date(now.getTime() + deps.leaseDays * 86_400_000);
+  if (periodEnd && periodEnd < expires) expires = periodEnd;
+  if (expires <= now) expires = new Date(now.getTime() + 1000);
+  const issuedAt = now.toISOString();
+  const expiresAt = expires.toISOString();
+  const token = signPayload(deps.signingKey, {
+    v: 1,
+    kind: 'licence-lease',
+    clinicId,
+    deviceId,
+    status: c.subscription_status,
+    writable: c.subscription_status === 'trial' || c.subscription_status === 'active' ? periodEnd === null || periodEnd > now : false,
+    issuedAt,
+    expiresAt,
+  });
+  return {
+    status: c.subscription_status,
+    limits: {
+      patients: c.max_patients,
+      doctors: c.max_doctors,
+      receptionists: c.max_receptionists,
+      labTechs: c.max_lab_techs,
+    },
+    usage: {
+      patients: Number(usage?.patients ?? 0),
+      doctors: Number(usage?.doctors ?? 0),
+      receptionists: Number(usage?.receptionists ?? 0),
+      labTechs: Number(usage?.lab_techs ?? 0),
+    },
+    lease: { issuedAt, expiresAt, token },
+  };
+}
+

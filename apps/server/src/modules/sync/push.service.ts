@@ -1,0 +1,480 @@
+import {
+  can,
+  canTransition,
+  capacityCheck,
+  formatPatientCode,
+  isProvisionalCode,
+  parsePatientCode,
+  type Role,
+  type SyncedEntityName,
+  SyncedEntityName as SyncedEntityNames,
+  syncedEntities,
+} from '@clinicdesk/domain';
+import type { ErrorCode, GroupResult, MutationGroup, PushResponse, RowOperation } from '@clinicdesk/sync-protocol';
+import { type Kysely, sql } from 'kysely';
+import type { Caller } from '../../plugins/auth.plugin';
+import { assertClinicWritable, type TenantTransaction } from '../../plugins/tenancy.plugin';
+import { recordClinicEvent } from '../audit/audit.repository';
+import type { DB } from '../../db/tables';
+import { AppError } from '../../lib/app-error';
+import { type EntityPolicy, syncPolicy } from './sync-policy';
+import { jsonEqual, type Row, recordToRow, rowToRecord } from './sync-rows';
+
+/**
+ * Applies a device's push (DESIGN §5), all under the clinic's write lock in one transaction:
+ *
+ * - A group whose mutation id was decided before is answered from `sync_groups` (never applied twice).
+ * - A group seq that skips ahead of the device's last decided seq is a gap: processing stops there
+ *   (SEQUENCE_GAP, nothing recorded) and the device resends from the first missing group.
+ * - Each new group runs inside a savepoint: every op applies, or the group is refused as a whole
+ *   (the savepoint rolls back) and the refusal is recorded as decided, so it never blocks the queue.
+ * - An infrastructure failure throws: the transaction rolls back, nothing is recorded, the device retries.
+ */
+export type PushDeps = { db: Kysely<DB>; now: () => Date };
+
+/** How far ahead of the server's clock a device timestamp may be before it is refused. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+class Refusal extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+type Notice = { code: ErrorCode; message: string; changes: { entity: string; id: string; field: string; value: string | number }[] };
+
+type PushContext = {
+  trx: TenantTransaction;
+  clinicId: string;
+  caller: Caller & { deviceId: string };
+  now: Date;
+  clinic: { code: string; maxPatients: number | null; writableUntil: Date | null; writable: boolean };
+  patientsUsed: number | null;
+  notices: Notice[];
+};
+
+const DB_ERROR_CODES: Record<string, ErrorCode> = {
+  '23503': 'NOT_FOUND',
+  '23505': 'CONFLICT',
+  '23514': 'VALIDATION_FAILED',
+  '23502': 'VALIDATION_FAILED',
+  '22P02': 'VALIDATION_FAILED',
+  '22007': 'VALIDATION_FAILED',
+  '22008': 'VALIDATION_FAILED',
+};
+
+/** Decides every group of a push in order; returns per-group results and the device's ack seq. */
+export async function applyPush(
+  deps: PushDeps,
+  caller: Caller & { clinicId: string; deviceId: string },
+  groups: readonly MutationGroup[],
+): Promise<PushResponse> {
+  const { db, now: clock } = deps;
+  return db.transaction().execute(async (trx) => {
+    const clinicId = caller.clinicId;
+    await sql`SELECT set_config('app.clinic_id', ${clinicId}, true)`.execute(trx);
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${clinicId}, 7))`.execute(trx);
+    const now = clock();
+    const clinic = await trx
+      .selectFrom('clinics')
+      .select(['code', 'max_patients', 'subscription_status', 'trial_ends_at', 'paid_until', 'is_active'])
+      .where('id', '=', clinicId)
+      .executeTakeFirstOrThrow();
+    let writable = true;
+    try {
+      await assertClinicWritable(trx, clinicId, now);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      if (err.code === 'CLINIC_SUSPENDED') throw err;
+      writable = false;
+    }
+    // Writes made offline under a valid lease, before a trial or paid period ended, still count.
+    const writableUntil =
+      clinic.subscription_status === 'trial' ? clinic.trial_ends_at : clinic.subscription_status === 'active' ? clinic.paid_until : null;
+
+    await trx
+      .insertInto('device_sync_state')
+      .values({ clinic_id: clinicId, device_id: caller.deviceId })
+      .onConflict((oc) => oc.columns(['clinic_id', 'device_id']).doNothing())
+      .execute();
+    const state = await trx
+      .selectFrom('device_sync_state')
+      .select('last_group_seq')
+      .where('clinic_id', '=', clinicId)
+      .where('device_id', '=', caller.deviceId)
+      .executeTakeFirstOrThrow();
+    let ackSeq = state.last_group_seq;
+
+    const ctx: PushContext = {
+      trx,
+      clinicId,
+      caller,
+      now,
+      clinic: { code: clinic.code, maxPatients: clinic.max_patients, writableUntil, writable },
+      patientsUsed: null,
+      notices: [],
+    };
+    const results: GroupResult[] = [];
+    for (const group of groups) {
+      const previous = await trx
+        .selectFrom('sync_groups')
+        .select(['status', 'code', 'message', 'device_id', 'seq'])
+        .where('clinic_id', '=', clinicId)
+        .where('mutation_id', '=', group.mutationId)
+        .executeTakeFirst();
+      if (previous) {
+        results.push({
+          mutationId: group.mutationId,
+          seq: group.seq,
+          status: 'duplicate',
+          ...(previous.code ? { code: previous.code as ErrorCode } : {}),
+          ...(previous.message ? { message: previous.message } : {}),
+        });
+        continue;
+      }
+      if (group.seq <= ackSeq) {
+        // A different group under a seq already decided: the device's numbering went wrong.
+        results.push(refused(group, 'SEQUENCE_GAP', `Group seq ${group.seq} was already used by another change`));
+        continue;
+      }
+      if (group.seq !== ackSeq + 1) {
+        results.push(refused(group, 'SEQUENCE_GAP', `Expected group seq ${ackSeq + 1}, got ${group.seq}`));
+        break;
+      }
+      const result = await decideGroup(ctx, group);
+      await trx
+        .insertInto('sync_groups')
+        .values({
+          clinic_id: clinicId,
+          mutation_id: group.mutationId,
+          device_id: caller.deviceId,
+          seq: group.seq,
+          status: result.status === 'refused' ? 'refused' : 'applied',
+          code: 'code' in result ? (result.code ?? null) : null,
+          message: 'message' in result ? (result.message ?? null) : null,
+          result: JSON.stringify(result),
+        })
+        .execute();
+      ackSeq = group.seq;
+      results.push(result);
+    }
+    await trx
+      .updateTable('device_sync_state')
+      .set({ last_group_seq: ackSeq, last_push_at: now })
+      .where('clinic_id', '=', clinicId)
+      .where('device_id', '=', caller.deviceId)
+      .execute();
+    await trx
+      .updateTable('devices')
+      .set({ last_seen_at: now, last_sync_at: now })
+      .where('clinic_id', '=', clinicId)
+      .where('id', '=', caller.deviceId)
+      .execute();
+    return { results, ackSeq };
+  });
+}
+
+function refused(group: MutationGroup, code: ErrorCode, message: string, details?: Record<string, unknown>): GroupResult {
+  return {
+    mutationId: group.mutationId,
+    seq: group.seq,
+    status: 'refused',
+    code,
+    message,
+    ...(details ? { details: details as Record<string, never> } : {}),
+  };
+}
+
+async function decideGroup(ctx: PushContext, group: MutationGroup): Promise<GroupResult> {
+  const { trx } = ctx;
+  const createdAt = Date.parse(group.createdAt);
+  if (createdAt > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
+    return refused(group, 'VALIDATION_FAILED', 'The change is dated in the future; check the clock of this computer');
+  }
+  if (!ctx.clinic.writable) {
+    const until = ctx.clinic.writableUntil;
+    if (!until || createdAt >= until.getTime()) {
+      return refused(group, 'SUBSCRIPTION_INACTIVE', 'The clinic subscription is not active: records are read-only');
+    }
+  }
+  const patientsBefore = ctx.patientsUsed;
+  const noticesBefore = ctx.notices.length;
+  await sql`SAVEPOINT push_group`.execute(trx);
+  try {
+    for (const op of group.ops) await applyOp(ctx, op);
+    await sql`RELEASE SAVEPOINT push_group`.execute(trx);
+  } catch (err) {
+    await sql`ROLLBACK TO SAVEPOINT push_group`.execute(trx);
+    ctx.patientsUsed = patientsBefore;
+    ctx.notices.length = noticesBefore;
+    if (err instanceof Refusal) return refused(group, err.code, err.message, err.details);
+    const pgCode = (err as { code?: string }).code;
+    const mapped = pgCode ? DB_ERROR_CODES[pgCode] : undefined;
+    if (mapped) {
+      const detail = (err as { detail?: string; constraint?: string }).constraint;
+      return refused(group, mapped, describeDbRefusal(mapped), detail ? { constraint: detail } : undefined);
+    }
+    throw err;
+  }
+  await recordClinicEvent(trx, ctx.clinicId, {
+    type: 'user',
+    id: ctx.caller.sub,
+    role: ctx.caller.role,
+    deviceId: ctx.caller.deviceId,
+  }, {
+    action: 'sync.group.applied',
+    entity: 'sync_group',
+    entityId: group.mutationId,
+    details: { ops: group.ops.map((o) => ({ op: o.op, entity: o.entity, id: o.id })) },
+  });
+  const notices = ctx.notices.slice(noticesBefore);
+  const first = notices[0];
+  return {
+    mutationId: group.mutationId,
+    seq: group.seq,
+    status: 'applied',
+    ...(first ? { code: first.code, message: first.message } : {}),
+  };
+}
+
+function describeDbRefusal(code: ErrorCode): string {
+  switch (code) {
+    case 'NOT_FOUND':
+      return 'The change refers to a record that does not exist on the server';
+    case 'CONFLICT':
+      return 'The change clashes with a record that already exists';
+    default:
+      return 'The change has a value the server does not accept';
+  }
+}
+
+function entityOf(name: string): SyncedEntityName {
+  const parsed = SyncedEntityNames.safeParse(name);
+  if (!parsed.success) throw new Refusal('VALIDATION_FAILED', `Unknown record type: ${name}`);
+  return parsed.data;
+}
+
+function allowed(role: Role, permissions: readonly string[]): boolean {
+  return permissions.some((p) => can(role, p as Parameters<typeof can>[1]));
+}
+
+function zodDetails(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) {
+  return { issues: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) };
+}
+
+function refuseFutureTimestamps(ctx: PushContext, data: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(data)) {
+    if (!key.endsWith('At') || typeof value !== 'string') continue;
+    const at = Date.parse(value);
+    if (!Number.isNaN(at) && at > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
+      throw new Refusal('VALIDATION_FAILED', `${key} is in the future; check the clock of this computer`, { field: key });
+    }
+  }
+}
+
+async function loadRow(ctx: PushContext, table: string, id: string): Promise<Row | undefined> {
+  const { rows } = await sql<Row>`SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${ctx.clinicId} AND id = ${id}`.execute(
+    ctx.trx,
+  );
+  return rows[0];
+}
+
+async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
+  const name = entityOf(op.entity);
+  const def = syncedEntities[name];
+  const policy: EntityPolicy = syncPolicy[name];
+  const role = ctx.caller.role as Role;
+  switch (op.op) {
+    case 'create': {
+      if (!allowed(role, policy.create)) throw new Refusal('FORBIDDEN', `Your role (${role}) may not add ${name} records`);
+      if (op.data.id !== undefined && op.data.id !== op.id) throw new Refusal('VALIDATION_FAILED', 'id does not match the record');
+      const parsed = def.input.safeParse({ ...op.data, id: op.id });
+      if (!parsed.success) throw new Refusal('VALIDATION_FAILED', `The ${name} record is not valid`, zodDetails(parsed.error));
+      const data = parsed.data as Record<string, unknown>;
+      refuseFutureTimestamps(ctx, data);
+      if (await loadRow(ctx, def.table, op.id)) throw new Refusal('CONFLICT', `This ${name} record already exists`);
+      if (policy.parent) await assertParentEditable(ctx, policy.parent, data);
+      if (policy.capacity === 'patients') await reservePatient(ctx);
+      if (name === 'patient') await settlePatientCode(ctx, op.id, data);
+      if (name === 'visit') await settleQueueToken(ctx, op.id, data);
+      if (policy.finalizable && data.status === 'final' && !can(role, policy.finalizable.finalize)) {
+        throw new Refusal('FORBIDDEN', `Your role (${role}) may not finalize ${name} records`);
+      }
+      await sql`INSERT INTO ${sql.table(def.table)} ${insertValues({ ...recordToRow(data), clinic_id: ctx.clinicId })}`.execute(
+        ctx.trx,
+      );
+      return;
+    }
+    case 'update': {
+      if (!allowed(role, policy.update)) throw new Refusal('FORBIDDEN', `Your role (${role}) may not edit ${name} records`);
+      const row = await loadRow(ctx, def.table, op.id);
+      if (!row || row.deleted_at) throw new Refusal('NOT_FOUND', `This ${name} record no longer exists on the server`);
+      const current = rowToRecord(row);
+      if (policy.finalizable && current.status === 'final') {
+        throw new Refusal('IMMUTABLE', `This ${name} is final and cannot be changed; record an amendment instead`);
+      }
+      if (policy.parent) await assertParentEditable(ctx, policy.parent, current);
+      const patch = def.patch.safeParse(op.changed);
+      if (!patch.success) throw new Refusal('VALIDATION_FAILED', `The ${name} change is not valid`, zodDetails(patch.error));
+      const changed = patch.data as Record<string, unknown>;
+      refuseFutureTimestamps(ctx, changed);
+      for (const [field, value] of Object.entries(changed)) {
+        const serverValue = current[field];
+        const agreed = jsonEqual(serverValue, op.before[field]);
+        if (!agreed && policy.identity?.includes(field)) {
+          throw new Refusal('CONFLICT', `Someone else changed ${field} of this ${name} meanwhile; review and retry`, {
+            field,
+            serverValue: serverValue as never,
+            yourValue: value as never,
+          });
+        }
+        if (field === 'status' && policy.machine && !jsonEqual(serverValue, value)) {
+          if (!canTransition(policy.machine, String(serverValue), String(value))) {
+            throw new Refusal('CONFLICT', `A ${name} that is ${String(serverValue)} cannot become ${String(value)}`, {
+              field,
+              serverValue: serverValue as never,
+            });
+          }
+        }
+      }
+      if (policy.finalizable && changed.status === 'final' && !can(role, policy.finalizable.finalize)) {
+        throw new Refusal('FORBIDDEN', `Your role (${role}) may not finalize ${name} records`);
+      }
+      const merged = def.schema.safeParse({ ...current, ...changed });
+      if (!merged.success) throw new Refusal('VALIDATION_FAILED', `The ${name} change is not valid`, zodDetails(merged.error));
+      const set = recordToRow(changed);
+      if (Object.keys(set).length === 0) return;
+      await sql`UPDATE ${sql.table(def.table)} SET ${sql.join(
+        Object.entries(set).map(([k, v]) => sql`${sql.ref(k)} = ${v}`),
+      )} WHERE clinic_id = ${ctx.clinicId} AND id = ${op.id}`.execute(ctx.trx);
+      return;
+    }
+    case 'delete': {
+      if (!allowed(role, policy.delete)) throw new Refusal('FORBIDDEN', `Your role (${role}) may not delete ${name} records`);
+      const row = await loadRow(ctx, def.table, op.id);
+      if (!row) throw new Refusal('NOT_FOUND', `This ${name} record does not exist on the server`);
+      if (row.deleted_at) return;
+      if (policy.finalizable && row.status === 'final') {
+        throw new Refusal('IMMUTABLE', `This ${name} is final and cannot be deleted`);
+      }
+      if (policy.parent) await assertParentEditable(ctx, policy.parent, rowToRecord(row));
+      await sql`UPDATE ${sql.table(def.table)} SET deleted_at = ${ctx.now} WHERE clinic_id = ${ctx.clinicId} AND id = ${op.id}`.execute(
+        ctx.trx,
+      );
+      if (policy.capacity === 'patients' && ctx.patientsUsed !== null) ctx.patientsUsed -= 1;
+      return;
+    }
+    default: {
+      const never: never = op;
+      throw new Refusal('VALIDATION_FAILED', `Unknown operation ${String(never)}`);
+    }
+  }
+}
+
+function insertValues(row: Row) {
+  const keys = Object.keys(row);
+  return sql`(${sql.join(keys.map((k) => sql.ref(k)))}) VALUES (${sql.join(keys.map((k) => row[k]))})`;
+}
+
+async function assertParentEditable(
+  ctx: PushContext,
+  parent: NonNullable<EntityPolicy['parent']>,
+  record: Record<string, unknown>,
+): Promise<void> {
+  const parentId = record[parent.field];
+  if (typeof parentId !== 'string') return;
+  const row = await loadRow(ctx, syncedEntities[parent.entity].table, parentId);
+  if (row?.status === 'final') {
+    throw new Refusal('IMMUTABLE', `The ${parent.entity} is final; its items cannot change. Record an amendment instead`);
+  }
+}
+
+async function reservePatient(ctx: PushContext): Promise<void> {
+  if (ctx.patientsUsed === null) {
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*) AS n FROM patients WHERE clinic_id = ${ctx.clinicId} AND deleted_at IS NULL`.execute(ctx.trx);
+    ctx.patientsUsed = Number(rows[0]?.n ?? 0);
+  }
+  const check = capacityCheck({ limit: ctx.clinic.maxPatients, used: ctx.patientsUsed });
+  if (!check.ok) {
+    throw new Refusal('CAPACITY_EXCEEDED', `This clinic has ${ctx.patientsUsed} of ${ctx.clinic.maxPatients} patients; ask ClinicDesk to raise the limit`, {
+      resource: 'patients',
+      limit: ctx.clinic.maxPatients,
+      used: ctx.patientsUsed,
+    });
+  }
+  ctx.patientsUsed += 1;
+}
+
+/** Takes the next number of a counter on the server (for codes the server must assign itself). */
+async function nextServerNumber(ctx: PushContext, counter: string, scope: string): Promise<number> {
+  const { rows } = await sql<{ value: number }>`
+    INSERT INTO counters AS c (clinic_id, counter, scope, next_value) VALUES (${ctx.clinicId}, ${counter}, ${scope}, 2)
+    ON CONFLICT (clinic_id, counter, scope) DO UPDATE SET next_value = c.next_value + 1
+    RETURNING next_value - 1 AS value`.execute(ctx.trx);
+  const value = rows[0]?.value;
+  if (value === undefined) throw new Error('counter did not return a value');
+  return Number(value);
+}
+
+async function inDeviceLease(ctx: PushContext, counter: string, scope: string, n: number): Promise<boolean> {
+  const row = await ctx.trx
+    .selectFrom('counter_leases')
+    .select('id')
+    .where('clinic_id', '=', ctx.clinicId)
+    .where('device_id', '=', ctx.caller.deviceId)
+    .where('counter', '=', counter)
+    .where('scope', '=', scope)
+    .where('from_value', '<=', n)
+    .where('to_value', '>=', n)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * A pushed patient code must be final, this clinic's, from a block leased to this device, and
+ * unused; otherwise (provisional code, or a collision) the server assigns the next number of the
+ * same counter the leases come from (so it can never collide with a leased block) and tells the
+ * device (CODE_REASSIGNED).
+ */
+async function settlePatientCode(ctx: PushContext, id: string, data: Record<string, unknown>): Promise<void> {
+  const code = String(data.patientCode ?? '');
+  const parsed = parsePatientCode(code);
+  const year = parsed?.year ?? ctx.now.getUTCFullYear();
+  if (parsed && !isProvisionalCode(code) && parsed.clinicCode === ctx.clinic.code && 'seq' in parsed) {
+    const { rows } = await sql<{ id: string }>`
+      SELECT id FROM patients WHERE clinic_id = ${ctx.clinicId} AND patient_code = ${code}`.execute(ctx.trx);
+    if (rows.length === 0 && (await inDeviceLease(ctx, 'patient_code', String(year), Number(parsed.seq)))) return;
+  }
+  const next = formatPatientCode(ctx.clinic.code, year, await nextServerNumber(ctx, 'patient_code', String(year)));
+  data.patientCode = next;
+  ctx.notices.push({
+    code: 'CODE_REASSIGNED',
+    message: `Patient code ${code} was replaced by ${next}`,
+    changes: [{ entity: 'patient', id, field: 'patientCode', value: next }],
+  });
+}
+
+/** Queue tokens: from this device's block for the day and unused, or assigned here (also when none was given). */
+async function settleQueueToken(ctx: PushContext, id: string, data: Record<string, unknown>): Promise<void> {
+  const token = data.tokenNumber;
+  const date = String(data.visitDate);
+  if (typeof token === 'number') {
+    const { rows } = await sql<{ id: string }>`
+      SELECT id FROM visits WHERE clinic_id = ${ctx.clinicId} AND visit_date = ${date} AND token_number = ${token}`.execute(
+      ctx.trx,
+    );
+    if (rows.length === 0 && (await inDeviceLease(ctx, 'queue_token', date, token))) return;
+  }
+  const next = await nextServerNumber(ctx, 'queue_token', date);
+  data.tokenNumber = next;
+  ctx.notices.push({
+    code: 'CODE_REASSIGNED',
+    message: token === null || token === undefined ? `Token ${next} assigned` : `Token ${String(token)} was replaced by ${next}`,
+    changes: [{ entity: 'visit', id, field: 'tokenNumber', value: next }],
+  });
+}

@@ -1,0 +1,155 @@
+import {
+  clientVersionVerdict,
+  leaseRequestSchema,
+  leaseResponseSchema,
+  PROTOCOL_VERSION,
+  pullRequestSchema,
+  pullResponseSchema,
+  pushRequestSchema,
+  pushResponseSchema,
+} from '@clinicdesk/sync-protocol';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { AppError } from '../../lib/app-error';
+import { errorResponses } from '../../lib/route-schemas';
+import type { SigningKey } from '../../lib/signing-keys';
+import { type Caller, callerOf } from '../../plugins/auth.plugin';
+import { leaseBlock } from './lease.service';
+import type { LiveHub } from './live-hub';
+import { pullChanges } from './pull.service';
+import { applyPush } from './push.service';
+
+const security = [{ bearer: [] }];
+
+// Sync bodies hold thousands of rows built by typed code: documented by their schemas, but sent
+// without re-validating every row on the way out (the compression plugin gzips them).
+const fastSerializer = () => (data: unknown) => JSON.stringify(data);
+export const LICENCE_LEASE_DAYS = 7;
+
+/** The caller must be a clinic user on a registered device: sync is per device. */
+function syncCaller(caller: Caller): Caller & { clinicId: string; deviceId: string } {
+  if (!caller.clinicId || !caller.deviceId) {
+    throw new AppError('FORBIDDEN', 'Sync needs a registered ClinicDesk device');
+  }
+  return { ...caller, clinicId: caller.clinicId, deviceId: caller.deviceId };
+}
+
+/** 426 for clients older than the previous protocol version (the device keeps its outbox). */
+function checkVersion(clientVersion: number): void {
+  const verdict = clientVersionVerdict(PROTOCOL_VERSION, clientVersion);
+  if (verdict === 'too_old') {
+    throw new AppError('UPGRADE_REQUIRED', 'This ClinicDesk app is too old to sync; please update it', {
+      serverVersion: PROTOCOL_VERSION,
+    });
+  }
+  if (verdict === 'too_new') {
+    throw new AppError('VALIDATION_FAILED', 'This app is newer than the server; try again after the server update');
+  }
+}
+
+/** Device sync: push, pull, live pokes and counter leases (DESIGN §5). */
+export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: SigningKey }> = async (app, opts) => {
+  // When to use: a device sends its outbox groups, in order; each group is decided exactly once.
+  app.post(
+    '/push',
+    {
+      config: { access: 'clinic' },
+      serializerCompiler: fastSerializer,
+      schema: {
+        tags: ['sync'],
+        summary: "Push a device's queued changes",
+        security,
+        body: pushRequestSchema,
+        response: { 200: pushResponseSchema, ...errorResponses(400, 401, 403, 413, 426) },
+      },
+    },
+    async (request) => {
+      checkVersion(request.body.protocolVersion);
+      const caller = syncCaller(callerOf(request));
+      return applyPush({ db: app.db.app, now: app.now }, caller, request.body.groups);
+    },
+  );
+
+  // When to use: a device fetches the clinic's changes after its cursor (0 = full snapshot), page by page.
+  app.get(
+    '/pull',
+    {
+      config: { access: 'clinic' },
+      serializerCompiler: fastSerializer,
+      schema: {
+        tags: ['sync'],
+        summary: 'Pull changes after a cursor',
+        security,
+        querystring: pullRequestSchema,
+        response: { 200: pullResponseSchema, ...errorResponses(400, 401, 403, 410, 426) },
+      },
+    },
+    async (request) => {
+      checkVersion(request.query.protocolVersion);
+      const caller = syncCaller(callerOf(request));
+      return pullChanges(
+        { db: app.db.app, now: app.now, signingKey: opts.signingKey, leaseDays: LICENCE_LEASE_DAYS },
+        caller,
+        request.query.cursor,
+        request.query.limit,
+      );
+    },
+  );
+
+  // When to use: an online device leases a block of patient codes or queue tokens to assign offline.
+  app.post(
+    '/leases',
+    {
+      config: { access: 'clinic' },
+      schema: {
+        tags: ['sync'],
+        summary: 'Lease a block of counter numbers',
+        security,
+        body: leaseRequestSchema,
+        response: { 200: leaseResponseSchema, ...errorResponses(400, 401, 402, 403, 426) },
+      },
+    },
+    async (request) => {
+      checkVersion(request.body.protocolVersion);
+      const caller = syncCaller(callerOf(request));
+      return app
+        .tenantOf(request)
+        .write((trx, clinicId) => leaseBlock(trx, clinicId, caller.deviceId, request.body, app.now()));
+    },
+  );
+
+  // When to use: an online device keeps this open; an `event: changes` means "pull now".
+  app.get(
+    '/events',
+    {
+      config: { access: 'clinic' },
+      schema: {
+        tags: ['sync'],
+        summary: 'Server-sent events: a poke whenever the clinic has new changes',
+        security,
+        produces: ['text/event-stream'],
+      },
+    },
+    async (request, reply) => {
+      const caller = syncCaller(callerOf(request));
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 2000\nevent: ready\ndata: {}\n\n');
+      const unsubscribe = opts.hub.subscribe(caller.clinicId, () => {
+        res.write('event: changes\ndata: {}\n\n');
+      });
+      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 20_000);
+      const end = () => {
+        clearInterval(keepAlive);
+        unsubscribe();
+      };
+      request.raw.on('close', end);
+      res.on('close', end);
+    },
+  );
+};
