@@ -68,6 +68,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: false,
+    // Event streams stay open for hours; shutting down must not wait for them.
+    forceCloseConnections: true,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
 
