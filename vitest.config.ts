@@ -5,7 +5,12 @@ import { defineConfig } from 'vitest/config';
 // Playwright inside Vitest so that `npm test` is the single command CI runs.
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'apps/*/src/**/*.test.ts',
+      'apps/*/test/**/*.test.ts',
+      'e2e/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**', '**/out/**'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

@@ -41,7 +41,9 @@ describe('health and docs', () => {
     expect(json.statusCode).toBe(200);
     const spec = json.json();
     expect(spec.openapi).toMatch(/^3\./);
-    expect(spec.paths['/health'].get.responses['200'].content['application/json'].schema.properties.database).toBeDefined();
+    expect(
+      spec.paths['/health'].get.responses['200'].content['application/json'].schema.properties.database,
+    ).toBeDefined();
     const page = await t.app.inject({ method: 'GET', url: '/docs' });
     expect([200, 302]).toContain(page.statusCode);
   });
@@ -58,7 +60,11 @@ describe('error bodies', () => {
     const none = await t.app.inject({ method: 'GET', url: '/v1/clinic/' });
     expect(none.statusCode).toBe(401);
     expect(none.json().error.code).toBe('UNAUTHORIZED');
-    const bad = await t.app.inject({ method: 'GET', url: '/v1/clinic/', headers: { authorization: 'Bearer abc.def.ghi' } });
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/v1/clinic/',
+      headers: { authorization: 'Bearer abc.def.ghi' },
+    });
     expect(bad.statusCode).toBe(401);
     expect(bad.json().error.code).toBe('UNAUTHORIZED');
   });
@@ -75,9 +81,17 @@ describe('error bodies', () => {
   });
 
   it('refuses invalid fields and unknown fields with 400 VALIDATION_FAILED and field details', async () => {
-    const ok = await t.app.inject({ method: 'POST', url: '/__test/echo', payload: { name: 'Asha', age: 30 } });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/__test/echo',
+      payload: { name: 'Asha', age: 30 },
+    });
     expect(ok.statusCode).toBe(200);
-    const invalid = await t.app.inject({ method: 'POST', url: '/__test/echo', payload: { name: '', age: 'thirty' } });
+    const invalid = await t.app.inject({
+      method: 'POST',
+      url: '/__test/echo',
+      payload: { name: '', age: 'thirty' },
+    });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json().error.code).toBe('VALIDATION_FAILED');
     expect(invalid.json().error.details.length).toBeGreaterThanOrEqual(2);

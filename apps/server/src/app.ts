@@ -12,13 +12,17 @@ import {
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { loadSigningKey } from './lib/signing-keys';
+import { adminRoutes } from './modules/admin/admin.routes';
 import { authRoutes } from './modules/auth/auth.routes';
 import type { AuthDeps } from './modules/auth/auth.service';
+import { capacityRoutes } from './modules/capacity/capacity.routes';
 import { clinicRoutes } from './modules/clinic/clinic.routes';
 import { devicesRoutes } from './modules/devices/devices.routes';
+import { healthRoutes } from './modules/health/health.routes';
+import { clinicAuditRoutes } from './modules/staff/clinic-audit.routes';
+import { staffRoutes, staffSetupRoutes } from './modules/staff/staff.routes';
 import { startLiveHub } from './modules/sync/live-hub';
 import { syncRoutes } from './modules/sync/sync.routes';
-import { healthRoutes } from './modules/health/health.routes';
 import { authPlugin } from './plugins/auth.plugin';
 import { errorsPlugin } from './plugins/errors.plugin';
 import { tenancyPlugin } from './plugins/tenancy.plugin';
@@ -95,7 +99,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       info: {
         title: 'ClinicDesk API',
         version: '1',
-        description: 'Sync, identity and administration API of ClinicDesk. Errors: { error: { code, message, details? } }.',
+        description:
+          'Sync, identity and administration API of ClinicDesk. Errors: { error: { code, message, details? } }.',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -127,6 +132,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(devicesRoutes, { prefix: '/v1/devices' });
   await app.register(clinicRoutes, { prefix: '/v1/clinic' });
+  await app.register(staffRoutes, { prefix: '/v1/clinic/staff', publicUrl: config.publicUrl });
+  await app.register(capacityRoutes, { prefix: '/v1/clinic/usage' });
+  await app.register(clinicAuditRoutes, { prefix: '/v1/clinic/audit' });
+  await app.register(staffSetupRoutes, {
+    prefix: '/v1/staff',
+    rateLimitPerMinute: config.loginRateLimitPerMinute,
+  });
+  await app.register(adminRoutes, { prefix: '/v1/admin', publicUrl: config.publicUrl });
   await app.register(syncRoutes, { prefix: '/v1/sync', hub, signingKey });
 
   return app;

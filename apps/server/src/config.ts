@@ -19,7 +19,11 @@ const Env = z.object({
   JWT_ISSUER: z.string().default('clinicdesk'),
   JWT_AUDIENCE: z.string().default('clinicdesk-api'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** Ed25519 private key (PKCS#8 PEM) that signs offline grants and licence leases. */

@@ -15,7 +15,9 @@ export const uuidSchema = z.uuid();
 export const timestampSchema = z.iso.datetime();
 
 /** An entity name as the domain registry names it, e.g. `patient`, `labResult`, `staff`. */
-export const entityNameSchema = z.string().regex(/^[a-z][A-Za-z0-9]{0,62}$/, 'entity names are camelCase identifiers');
+export const entityNameSchema = z
+  .string()
+  .regex(/^[a-z][A-Za-z0-9]{0,62}$/, 'entity names are camelCase identifiers');
 
 export const fieldNameSchema = z
   .string()

@@ -25,7 +25,11 @@ try {
   await migrateToLatest(db.owner);
   let clinicId: string | undefined;
   if (values.clinic) {
-    const row = await db.owner.selectFrom('clinics').select('id').where('slug', '=', values.clinic).executeTakeFirst();
+    const row = await db.owner
+      .selectFrom('clinics')
+      .select('id')
+      .where('slug', '=', values.clinic)
+      .executeTakeFirst();
     if (!row) throw new Error(`No clinic with slug ${values.clinic}`);
     clinicId = row.id;
   }
@@ -49,7 +53,8 @@ try {
   });
   process.stdout.write('\n');
   console.log(`Clinic ${result.slug} (${result.code}) in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
-  for (const [table, n] of Object.entries(result.counts)) console.log(`  ${table}: ${n.toLocaleString('en-IN')}`);
+  for (const [table, n] of Object.entries(result.counts))
+    console.log(`  ${table}: ${n.toLocaleString('en-IN')}`);
   console.log(`Staff (password ${result.staffPassword}, local use only):`);
   for (const s of result.staff) console.log(`  ${s.role}: ${s.username}`);
 } finally {

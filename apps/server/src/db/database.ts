@@ -87,7 +87,9 @@ async function openPGlite(dataDir: string | null): Promise<Database> {
   const db = await PGlite.create(dataDir ?? undefined, { parsers });
   const lock = new PGliteLock();
   const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool: createPGlitePool(db, lock) }) });
-  const app = new Kysely<DB>({ dialect: new PostgresDialect({ pool: createPGlitePool(db, lock, APP_ROLE) }) });
+  const app = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: createPGlitePool(db, lock, APP_ROLE) }),
+  });
   return {
     kind: 'pglite',
     owner,

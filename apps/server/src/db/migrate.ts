@@ -1,4 +1,4 @@
-import { type Kysely, type MigrationResultSet, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
 import { migrations } from './migrations';
 
 const provider: MigrationProvider = {

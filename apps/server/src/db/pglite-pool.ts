@@ -34,7 +34,6 @@ function isCommand(word: string): word is Command {
   return COMMANDS.has(word);
 }
 
-
 // PGlite does not report the command tag; Kysely only needs it to count affected rows.
 function commandOf(sql: string, affectedRows: number | undefined): Command {
   const word = /^\s*([a-zA-Z]+)/.exec(sql)?.[1]?.toUpperCase() ?? '';
@@ -45,7 +44,8 @@ function commandOf(sql: string, affectedRows: number | undefined): Command {
 /** Creates a pool for Kysely's PostgresDialect over a shared PGlite instance and lock. */
 export function createPGlitePool(db: PGlite, lock: PGliteLock, role?: string): PostgresPool {
   async function query(sql: unknown, params?: readonly unknown[]): Promise<QueryResult> {
-    if (typeof sql !== 'string') throw new Error('Streaming cursors are not supported on the embedded database');
+    if (typeof sql !== 'string')
+      throw new Error('Streaming cursors are not supported on the embedded database');
     const result = await db.query(sql, params ? [...params] : []);
     return {
       command: commandOf(sql, result.affectedRows),

@@ -31,7 +31,14 @@ async function seedClinic(id: string, code: string, userId: string) {
     .execute();
   await tdb.db.owner
     .insertInto('users')
-    .values({ clinic_id: id, id: userId, username: `u-${code.toLowerCase()}`, display_name: code, role: 'doctor', password_hash: null })
+    .values({
+      clinic_id: id,
+      id: userId,
+      username: `u-${code.toLowerCase()}`,
+      display_name: code,
+      role: 'doctor',
+      password_hash: null,
+    })
     .execute();
 }
 
@@ -46,7 +53,12 @@ afterAll(async () => {
 
 describe('row-level security catalogue', () => {
   it('forces RLS with a clinic policy on every table that has a clinic_id column', async () => {
-    const { rows } = await sql<{ table_name: string; rls: boolean; forced: boolean; policies: string | null }>`
+    const { rows } = await sql<{
+      table_name: string;
+      rls: boolean;
+      forced: boolean;
+      policies: string | null;
+    }>`
       SELECT c.table_name,
              cl.relrowsecurity AS rls,
              cl.relforcerowsecurity AS forced,
@@ -57,7 +69,9 @@ describe('row-level security catalogue', () => {
       JOIN pg_namespace n ON n.oid = cl.relnamespace AND n.nspname = 'public'
       WHERE c.table_schema = 'public' AND c.column_name = 'clinic_id'`.execute(tdb.db.owner);
     expect(rows.length).toBeGreaterThanOrEqual(3);
-    const unprotected = rows.filter((r) => !r.rls || !r.forced || !r.policies?.includes('app_current_clinic()'));
+    const unprotected = rows.filter(
+      (r) => !r.rls || !r.forced || !r.policies?.includes('app_current_clinic()'),
+    );
     expect(unprotected.map((r) => r.table_name)).toEqual([]);
   });
 
@@ -97,7 +111,9 @@ describe('clinic-bound transactions', () => {
   it('see nothing without a clinic', async () => {
     expect(await tdb.db.app.selectFrom('users').selectAll().execute()).toEqual([]);
     expect(await tdb.db.app.selectFrom('clinics').selectAll().execute()).toEqual([]);
-    const inTx = await tdb.db.app.transaction().execute((trx) => trx.selectFrom('users').selectAll().execute());
+    const inTx = await tdb.db.app
+      .transaction()
+      .execute((trx) => trx.selectFrom('users').selectAll().execute());
     expect(inTx).toEqual([]);
   });
 
@@ -119,19 +135,34 @@ describe('clinic-bound transactions', () => {
       inClinic(tdb.db.app, clinicB, (trx) =>
         trx
           .insertInto('users')
-          .values({ clinic_id: clinicA, id: randomUUID(), username: 'intruder', display_name: 'x', role: 'admin', password_hash: null })
+          .values({
+            clinic_id: clinicA,
+            id: randomUUID(),
+            username: 'intruder',
+            display_name: 'x',
+            role: 'admin',
+            password_hash: null,
+          })
           .execute(),
       ),
     ).rejects.toThrow(/row-level security/);
     const updated = await inClinic(tdb.db.app, clinicB, (trx) =>
-      trx.updateTable('users').set({ display_name: 'hacked' }).where('clinic_id', '=', clinicA).executeTakeFirst(),
+      trx
+        .updateTable('users')
+        .set({ display_name: 'hacked' })
+        .where('clinic_id', '=', clinicA)
+        .executeTakeFirst(),
     );
     expect(Number(updated.numUpdatedRows)).toBe(0);
     const deleted = await inClinic(tdb.db.app, clinicB, (trx) =>
       trx.deleteFrom('users').where('id', '=', userA).executeTakeFirst(),
     );
     expect(Number(deleted.numDeletedRows)).toBe(0);
-    const a = await tdb.db.owner.selectFrom('users').select('display_name').where('id', '=', userA).executeTakeFirstOrThrow();
+    const a = await tdb.db.owner
+      .selectFrom('users')
+      .select('display_name')
+      .where('id', '=', userA)
+      .executeTakeFirstOrThrow();
     expect(a.display_name).toBe('AAA');
   });
 
@@ -149,7 +180,9 @@ describe('clinic-bound transactions', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    const after = await inClinic(tdb.db.app, clinicB, (trx) => trx.selectFrom('users').select('id').execute());
+    const after = await inClinic(tdb.db.app, clinicB, (trx) =>
+      trx.selectFrom('users').select('id').execute(),
+    );
     expect(after.map((r) => r.id)).toEqual([userB]);
   });
 });

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createUuidv7Generator, formatPatientCode, type SyncedEntityName, syncedEntities } from '@clinicdesk/domain';
+import {
+  createUuidv7Generator,
+  formatPatientCode,
+  type SyncedEntityName,
+  syncedEntities,
+} from '@clinicdesk/domain';
 import { en, en_IN, Faker } from '@faker-js/faker';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/tables';
@@ -58,13 +63,52 @@ const PATTERNS = [
   { morning: 1, afternoon: 0, evening: 0, night: 0 },
   { morning: 0, afternoon: 0, evening: 0, night: 1 },
 ] as const;
-const COMPLAINTS = ['Fever since 2 days', 'Cough and cold', 'Headache', 'Abdominal pain', 'Body ache', 'Follow-up for BP', 'Skin rash', 'Loose motions'];
-const DIAGNOSES = ['Viral fever', 'Upper respiratory tract infection', 'Migraine', 'Acid peptic disease', 'Hypertension', 'Type 2 diabetes mellitus', 'Allergic dermatitis', 'Acute gastroenteritis'];
+const COMPLAINTS = [
+  'Fever since 2 days',
+  'Cough and cold',
+  'Headache',
+  'Abdominal pain',
+  'Body ache',
+  'Follow-up for BP',
+  'Skin rash',
+  'Loose motions',
+];
+const DIAGNOSES = [
+  'Viral fever',
+  'Upper respiratory tract infection',
+  'Migraine',
+  'Acid peptic disease',
+  'Hypertension',
+  'Type 2 diabetes mellitus',
+  'Allergic dermatitis',
+  'Acute gastroenteritis',
+];
 const LAB_TESTS = [
-  { testName: 'Complete Blood Count', category: 'blood', parameter: 'Haemoglobin', unit: 'g/dL', low: 12, high: 16 },
-  { testName: 'Blood Sugar (Fasting)', category: 'blood', parameter: 'Glucose', unit: 'mg/dL', low: 70, high: 100 },
+  {
+    testName: 'Complete Blood Count',
+    category: 'blood',
+    parameter: 'Haemoglobin',
+    unit: 'g/dL',
+    low: 12,
+    high: 16,
+  },
+  {
+    testName: 'Blood Sugar (Fasting)',
+    category: 'blood',
+    parameter: 'Glucose',
+    unit: 'mg/dL',
+    low: 70,
+    high: 100,
+  },
   { testName: 'Urine Routine', category: 'urine', parameter: 'Pus cells', unit: '/hpf', low: 0, high: 5 },
-  { testName: 'Serum Creatinine', category: 'blood', parameter: 'Creatinine', unit: 'mg/dL', low: 0.6, high: 1.2 },
+  {
+    testName: 'Serum Creatinine',
+    category: 'blood',
+    parameter: 'Creatinine',
+    unit: 'mg/dL',
+    low: 0.6,
+    high: 1.2,
+  },
 ] as const;
 
 function indianMobile(f: Faker): string {
@@ -72,7 +116,9 @@ function indianMobile(f: Faker): string {
 }
 
 async function canSkipTriggers(db: Kysely<DB>): Promise<boolean> {
-  const { rows } = await sql<{ rolsuper: boolean }>`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`.execute(db);
+  const { rows } = await sql<{
+    rolsuper: boolean;
+  }>`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`.execute(db);
   return rows[0]?.rolsuper === true;
 }
 
@@ -94,12 +140,19 @@ export async function generateClinic(owner: Kysely<DB>, opts: GenerateOptions): 
   let code: string;
   let slug: string;
   if (clinicId) {
-    const c = await owner.selectFrom('clinics').select(['code', 'slug']).where('id', '=', clinicId).executeTakeFirstOrThrow();
+    const c = await owner
+      .selectFrom('clinics')
+      .select(['code', 'slug'])
+      .where('id', '=', clinicId)
+      .executeTakeFirstOrThrow();
     code = c.code;
     slug = c.slug;
   } else {
     clinicId = randomUUID();
-    const tag = randomUUID().slice(0, 6).toUpperCase().replace(/[^A-Z0-9]/g, '0');
+    const tag = randomUUID()
+      .slice(0, 6)
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '0');
     code = `G${tag}`.slice(0, 7);
     slug = `generated-${tag.toLowerCase()}`;
     await owner
@@ -130,7 +183,14 @@ export async function generateClinic(owner: Kysely<DB>, opts: GenerateOptions): 
     const username = `${role.replace('_', '')}${i + 1}-${slug.slice(-4)}`;
     await owner
       .insertInto('users')
-      .values({ clinic_id: clinicId, id, username, display_name: `${role === 'doctor' ? 'Dr. ' : ''}${f.person.fullName()}`, role, password_hash: passwordHash })
+      .values({
+        clinic_id: clinicId,
+        id,
+        username,
+        display_name: `${role === 'doctor' ? 'Dr. ' : ''}${f.person.fullName()}`,
+        role,
+        password_hash: passwordHash,
+      })
       .execute();
     staff.push({ id, username, role });
   }
@@ -151,8 +211,15 @@ export async function generateClinic(owner: Kysely<DB>, opts: GenerateOptions): 
     for (let start = 0; start < opts.patients; start += BATCH) {
       const size = Math.min(BATCH, opts.patients - start);
       const batch: Record<SyncedEntityName, Record<string, unknown>[]> = {
-        patient: [], visit: [], vitals: [], consultationNote: [], diagnosis: [], prescription: [],
-        prescriptionItem: [], labOrder: [], labResult: [],
+        patient: [],
+        visit: [],
+        vitals: [],
+        consultationNote: [],
+        diagnosis: [],
+        prescription: [],
+        prescriptionItem: [],
+        labOrder: [],
+        labResult: [],
       } as unknown as Record<SyncedEntityName, Record<string, unknown>[]>;
       for (let i = 0; i < size; i++) {
         const sex = f.helpers.arrayElement(['male', 'female'] as const);
@@ -191,25 +258,72 @@ export async function generateClinic(owner: Kysely<DB>, opts: GenerateOptions): 
           visitIds.push(visitId);
           const complaint = f.helpers.arrayElement(COMPLAINTS);
           batch.visit.push({
-            id: visitId, patientId, doctorId, visitDate: day, tokenNumber: token, purpose: complaint, status: 'done',
-            checkedInAt: at.toISOString(), startedAt: at.toISOString(), completedAt: new Date(at.getTime() + 900_000).toISOString(),
-            appointmentId: null, notes: null,
+            id: visitId,
+            patientId,
+            doctorId,
+            visitDate: day,
+            tokenNumber: token,
+            purpose: complaint,
+            status: 'done',
+            checkedInAt: at.toISOString(),
+            startedAt: at.toISOString(),
+            completedAt: new Date(at.getTime() + 900_000).toISOString(),
+            appointmentId: null,
+            notes: null,
           });
           batch.vitals.push({
-            id: nextId(), visitId, patientId, bpSystolic: f.number.int({ min: 100, max: 160 }), bpDiastolic: f.number.int({ min: 60, max: 100 }),
-            pulse: f.number.int({ min: 60, max: 110 }), temperatureC: f.helpers.arrayElement([36.6, 37.2, 38.1, 38.9]), spo2: f.number.int({ min: 93, max: 100 }),
-            bloodSugarMgDl: null, weightKg: null, heightCm: null, respiratoryRate: null, recordedAt: at.toISOString(), recordedBy: f.helpers.arrayElement(desk),
+            id: nextId(),
+            visitId,
+            patientId,
+            bpSystolic: f.number.int({ min: 100, max: 160 }),
+            bpDiastolic: f.number.int({ min: 60, max: 100 }),
+            pulse: f.number.int({ min: 60, max: 110 }),
+            temperatureC: f.helpers.arrayElement([36.6, 37.2, 38.1, 38.9]),
+            spo2: f.number.int({ min: 93, max: 100 }),
+            bloodSugarMgDl: null,
+            weightKg: null,
+            heightCm: null,
+            respiratoryRate: null,
+            recordedAt: at.toISOString(),
+            recordedBy: f.helpers.arrayElement(desk),
           });
           const finalizedAt = new Date(at.getTime() + 600_000).toISOString();
           batch.consultationNote.push({
-            id: nextId(), visitId, patientId, doctorId, complaints: complaint, observations: null, findings: null, treatmentPlan: null,
-            advice: 'Plenty of fluids', notes: null, status: 'final', finalizedAt, amendsId: null,
+            id: nextId(),
+            visitId,
+            patientId,
+            doctorId,
+            complaints: complaint,
+            observations: null,
+            findings: null,
+            treatmentPlan: null,
+            advice: 'Plenty of fluids',
+            notes: null,
+            status: 'final',
+            finalizedAt,
+            amendsId: null,
           });
-          batch.diagnosis.push({ id: nextId(), visitId, patientId, description: f.helpers.arrayElement(DIAGNOSES), icd10Code: null, isPrimary: true });
+          batch.diagnosis.push({
+            id: nextId(),
+            visitId,
+            patientId,
+            description: f.helpers.arrayElement(DIAGNOSES),
+            icd10Code: null,
+            isPrimary: true,
+          });
           const rxId = nextId();
           batch.prescription.push({
-            id: rxId, visitId, patientId, doctorId, status: 'final', admissionRecommended: false, admissionReason: null,
-            followUpDate: null, advice: 'Review after 5 days if not better', finalizedAt, amendsId: null,
+            id: rxId,
+            visitId,
+            patientId,
+            doctorId,
+            status: 'final',
+            admissionRecommended: false,
+            admissionReason: null,
+            followUpDate: null,
+            advice: 'Review after 5 days if not better',
+            finalizedAt,
+            amendsId: null,
           });
           for (let k = 0; k < itemsPerPrescription; k++) {
             const med = f.helpers.arrayElement(MEDICINES);
@@ -218,9 +332,17 @@ export async function generateClinic(owner: Kysely<DB>, opts: GenerateOptions): 
             const perDay = pattern.morning + pattern.afternoon + pattern.evening + pattern.night;
             const countable = med.medicineType === 'tablet' || med.medicineType === 'capsule';
             batch.prescriptionItem.push({
-              id: nextId(), prescriptionId: rxId, position: k, ...med, dosage: null, dosePattern: pattern,
-              foodInstruction: f.helpers.arrayElement(['after_food', 'before_food', 'any_time']), days,
-              quantity: countable ? perDay * days : null, instructions: null, catalogueMedicineId: null,
+              id: nextId(),
+              prescriptionId: rxId,
+              position: k,
+              ...med,
+              dosage: null,
+              dosePattern: pattern,
+              foodInstruction: f.helpers.arrayElement(['after_food', 'before_food', 'any_time']),
+              days,
+              quantity: countable ? perDay * days : null,
+              instructions: null,
+              catalogueMedicineId: null,
             });
           }
         }
@@ -229,15 +351,39 @@ export async function generateClinic(owner: Kysely<DB>, opts: GenerateOptions): 
           const orderId = nextId();
           const orderedAt = f.date.between({ from: registered, to: now }).toISOString();
           batch.labOrder.push({
-            id: orderId, visitId: visitIds[0] ?? null, prescriptionId: null, patientId, orderedBy: f.helpers.arrayElement(doctors), testId: null,
-            testName: test.testName, category: test.category, priority: 'routine', status: 'resulted', orderedAt,
-            sampleCollectedAt: orderedAt, resultedAt: orderedAt, notes: null,
+            id: orderId,
+            visitId: visitIds[0] ?? null,
+            prescriptionId: null,
+            patientId,
+            orderedBy: f.helpers.arrayElement(doctors),
+            testId: null,
+            testName: test.testName,
+            category: test.category,
+            priority: 'routine',
+            status: 'resulted',
+            orderedAt,
+            sampleCollectedAt: orderedAt,
+            resultedAt: orderedAt,
+            notes: null,
           });
-          const value = Number(f.number.float({ min: test.low * 0.7, max: test.high * 1.3, fractionDigits: 1 }).toFixed(1));
+          const value = Number(
+            f.number.float({ min: test.low * 0.7, max: test.high * 1.3, fractionDigits: 1 }).toFixed(1),
+          );
           batch.labResult.push({
-            id: nextId(), labOrderId: orderId, patientId, position: 0, parameter: test.parameter, value: String(value), numericValue: value,
-            unit: test.unit, referenceRange: `${test.low}-${test.high}`, flag: value < test.low ? 'low' : value > test.high ? 'high' : 'normal',
-            enteredBy: labTech, status: 'final', finalizedAt: orderedAt, amendsId: null,
+            id: nextId(),
+            labOrderId: orderId,
+            patientId,
+            position: 0,
+            parameter: test.parameter,
+            value: String(value),
+            numericValue: value,
+            unit: test.unit,
+            referenceRange: `${test.low}-${test.high}`,
+            flag: value < test.low ? 'low' : value > test.high ? 'high' : 'normal',
+            enteredBy: labTech,
+            status: 'final',
+            finalizedAt: orderedAt,
+            amendsId: null,
           });
         }
       }
@@ -255,18 +401,27 @@ export async function generateClinic(owner: Kysely<DB>, opts: GenerateOptions): 
     for (const [year, last] of codeSeq) {
       await sql`
         INSERT INTO counters AS c (clinic_id, counter, scope, next_value) VALUES (${clinicId}, 'patient_code', ${String(year)}, ${last + 1})
-        ON CONFLICT (clinic_id, counter, scope) DO UPDATE SET next_value = greatest(c.next_value, EXCLUDED.next_value)`.execute(trx);
+        ON CONFLICT (clinic_id, counter, scope) DO UPDATE SET next_value = greatest(c.next_value, EXCLUDED.next_value)`.execute(
+        trx,
+      );
     }
     for (const [day, last] of tokens) {
       await sql`
         INSERT INTO counters AS c (clinic_id, counter, scope, next_value) VALUES (${clinicId}, 'queue_token', ${day}, ${last + 1})
-        ON CONFLICT (clinic_id, counter, scope) DO UPDATE SET next_value = greatest(c.next_value, EXCLUDED.next_value)`.execute(trx);
+        ON CONFLICT (clinic_id, counter, scope) DO UPDATE SET next_value = greatest(c.next_value, EXCLUDED.next_value)`.execute(
+        trx,
+      );
     }
   });
   return { clinicId, slug, code, counts, staff, staffPassword: STAFF_PASSWORD };
 }
 
-async function insertRows(trx: Transaction<DB>, table: string, clinicId: string, rows: Record<string, unknown>[]): Promise<void> {
+async function insertRows(
+  trx: Transaction<DB>,
+  table: string,
+  clinicId: string,
+  rows: Record<string, unknown>[],
+): Promise<void> {
   const values = rows.map((r) => ({ ...recordToRow(r), clinic_id: clinicId }));
   // Tables of the clinical schema are not in the server's typed DB interface; rows come from
   // records the registry's schemas accept (checked above).
@@ -297,6 +452,8 @@ async function writeChangeLog(trx: Transaction<DB>, clinicId: string): Promise<v
       )
       UPDATE clinic_sync_state SET last_seq = greatest(last_seq, coalesce((SELECT max(seq) FROM logged), last_seq))
       WHERE clinic_id = ${clinicId}`.execute(trx);
-    await sql`UPDATE ${sql.table(table)} SET version = 1 WHERE clinic_id = ${clinicId} AND version = 0`.execute(trx);
+    await sql`UPDATE ${sql.table(table)} SET version = 1 WHERE clinic_id = ${clinicId} AND version = 0`.execute(
+      trx,
+    );
   }
 }

@@ -49,7 +49,8 @@ export function passwordProblem(password: string, context: readonly string[] = [
   const lower = password.toLowerCase();
   if (COMMON.has(lower)) return 'Password is too common';
   for (const word of context) {
-    if (word.length >= 3 && lower.includes(word.toLowerCase())) return 'Password must not contain your username or clinic';
+    if (word.length >= 3 && lower.includes(word.toLowerCase()))
+      return 'Password must not contain your username or clinic';
   }
   if (new Set(password).size < 4) return 'Password must use at least 4 different characters';
   return null;

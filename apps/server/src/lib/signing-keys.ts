@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/tables';
 
@@ -11,14 +18,25 @@ import type { DB } from '../db/tables';
 export type SigningKey = { id: string; privateKey: KeyObject; publicKeyPem: string };
 
 /** Loads the configured key, or the stored one, creating it on first use (non-production only). */
-export async function loadSigningKey(owner: Kysely<DB>, configuredPem: string | undefined): Promise<SigningKey> {
+export async function loadSigningKey(
+  owner: Kysely<DB>,
+  configuredPem: string | undefined,
+): Promise<SigningKey> {
   if (configuredPem) {
     const privateKey = createPrivateKey(configuredPem);
     return { id: 'configured', privateKey, publicKeyPem: exportPublic(createPublicKey(privateKey)) };
   }
-  const existing = await owner.selectFrom('server_keys').selectAll().where('id', '=', 'offline-grant').executeTakeFirst();
+  const existing = await owner
+    .selectFrom('server_keys')
+    .selectAll()
+    .where('id', '=', 'offline-grant')
+    .executeTakeFirst();
   if (existing) {
-    return { id: existing.id, privateKey: createPrivateKey(existing.private_pem), publicKeyPem: existing.public_pem };
+    return {
+      id: existing.id,
+      privateKey: createPrivateKey(existing.private_pem),
+      publicKeyPem: existing.public_pem,
+    };
   }
   const pair = generateKeyPairSync('ed25519');
   const privatePem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -46,6 +64,11 @@ export function signPayload(key: SigningKey, payload: unknown): string {
 export function verifyPayload(publicKeyPem: string, token: string): unknown {
   const [body, signature] = token.split('.');
   if (!body || !signature) return null;
-  const ok = verify(null, Buffer.from(body), createPublicKey(publicKeyPem), Buffer.from(signature, 'base64url'));
+  const ok = verify(
+    null,
+    Buffer.from(body),
+    createPublicKey(publicKeyPem),
+    Buffer.from(signature, 'base64url'),
+  );
   return ok ? JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) : null;
 }

@@ -102,9 +102,13 @@ export const authPlugin = fp(
       const row = await inClinic(app.db.app, claims.clinicId, (trx, clinicId) =>
         trx
           .selectFrom('sessions as s')
-          .innerJoin('users as u', (j) => j.onRef('u.clinic_id', '=', 's.clinic_id').onRef('u.id', '=', 's.user_id'))
+          .innerJoin('users as u', (j) =>
+            j.onRef('u.clinic_id', '=', 's.clinic_id').onRef('u.id', '=', 's.user_id'),
+          )
           .innerJoin('clinics as c', 'c.id', 's.clinic_id')
-          .leftJoin('devices as d', (j) => j.onRef('d.clinic_id', '=', 's.clinic_id').onRef('d.id', '=', 's.device_id'))
+          .leftJoin('devices as d', (j) =>
+            j.onRef('d.clinic_id', '=', 's.clinic_id').onRef('d.id', '=', 's.device_id'),
+          )
           .select([
             's.revoked_at',
             's.expires_at',
@@ -127,7 +131,10 @@ export const authPlugin = fp(
       if (row.revoked_at || row.expires_at <= now || !row.user_active || row.user_deleted) {
         throw new AppError('UNAUTHORIZED', 'Session has ended; sign in again');
       }
-      if ((row.device_id ?? null) !== claims.deviceId || (row.device_id && row.device_status !== 'approved')) {
+      if (
+        (row.device_id ?? null) !== claims.deviceId ||
+        (row.device_id && row.device_status !== 'approved')
+      ) {
         throw new AppError('UNAUTHORIZED', 'This device is no longer allowed; ask your clinic admin');
       }
     }
@@ -138,7 +145,10 @@ export const authPlugin = fp(
         decoded = await request.jwtVerify();
       } catch (err) {
         const expired = (err as { code?: string }).code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED';
-        throw new AppError('UNAUTHORIZED', expired ? 'Access token has expired' : 'Missing or invalid access token');
+        throw new AppError(
+          'UNAUTHORIZED',
+          expired ? 'Access token has expired' : 'Missing or invalid access token',
+        );
       }
       const claims = AccessClaims.safeParse(decoded);
       if (!claims.success) throw new AppError('UNAUTHORIZED', 'Access token claims are invalid');

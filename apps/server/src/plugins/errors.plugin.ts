@@ -56,7 +56,9 @@ export const errorsPlugin = fp(
     });
 
     app.setNotFoundHandler((request, reply) => {
-      reply.status(404).send(body('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
+      reply
+        .status(404)
+        .send(body('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
     });
   },
   { name: 'errors' },

@@ -50,7 +50,11 @@ export async function inClinic<T>(
 }
 
 /** Refuses unless the clinic bound to `trx` may write now (trial/active within their dates). */
-export async function assertClinicWritable(trx: TenantTransaction, clinicId: string, now: Date): Promise<void> {
+export async function assertClinicWritable(
+  trx: TenantTransaction,
+  clinicId: string,
+  now: Date,
+): Promise<void> {
   const clinic = await trx
     .selectFrom('clinics')
     .select(['subscription_status', 'trial_ends_at', 'paid_until', 'is_active'])
@@ -70,14 +74,23 @@ export async function assertClinicWritable(trx: TenantTransaction, clinicId: str
     throw new AppError('CLINIC_SUSPENDED', 'This clinic is suspended', { reason: decision.reason });
   }
   if (!accessAllows(decision.access, 'write')) {
-    throw new AppError('SUBSCRIPTION_INACTIVE', 'The clinic subscription is not active: records are read-only', {
-      reason: decision.reason,
-    });
+    throw new AppError(
+      'SUBSCRIPTION_INACTIVE',
+      'The clinic subscription is not active: records are read-only',
+      {
+        reason: decision.reason,
+      },
+    );
   }
 }
 
 /** Builds the scope for one clinic; only the tenancy plugin and jobs with an explicit clinic call it. */
-export function tenantScope(db: Kysely<DB>, clinicId: string, actor: AuditActor, now: () => Date): TenantScope {
+export function tenantScope(
+  db: Kysely<DB>,
+  clinicId: string,
+  actor: AuditActor,
+  now: () => Date,
+): TenantScope {
   return {
     clinicId,
     actor,

@@ -46,7 +46,15 @@ export async function createTestApp(
   opts: { appPoolSize?: number; setup?: (app: FastifyInstance) => void } = {},
 ): Promise<TestApp> {
   const tdb = await createTestDatabase(opts);
-  const config = { ...loadConfig({ NODE_ENV: 'test', RATE_LIMIT_PER_MINUTE: '100000', LOGIN_RATE_LIMIT_PER_MINUTE: '100000', ...env }), database: tdb.config };
+  const config = {
+    ...loadConfig({
+      NODE_ENV: 'test',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+      ...env,
+    }),
+    database: tdb.config,
+  };
   const clock = {
     now: new Date(),
     set(at: Date | string) {

@@ -114,7 +114,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('doctor_profiles_pkey', ['clinic_id', 'id'])
     .addUniqueConstraint('doctor_profiles_user_key', ['clinic_id', 'user_id'])
     .addUniqueConstraint('doctor_profiles_licence_key', ['clinic_id', 'licence_number'])
-    .addForeignKeyConstraint('doctor_profiles_user_fkey', ['clinic_id', 'user_id'], 'users', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('doctor_profiles_user_fkey', ['clinic_id', 'user_id'], 'users', [
+      'clinic_id',
+      'id',
+    ])
     .execute();
 
   await db.schema
@@ -123,10 +126,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'uuid', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c
-        .notNull()
-        .defaultTo('pending')
-        .check(sql`status IN ('pending', 'approved', 'revoked')`),
+      c.notNull().defaultTo('pending').check(sql`status IN ('pending', 'approved', 'revoked')`),
     )
     .addColumn('app_version', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('platform', 'text', (c) => c.notNull().defaultTo(''))

@@ -31,7 +31,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     SELECT enable_tenant_isolation(c.table_name::text)
     FROM information_schema.columns c
     JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name
-    WHERE c.table_schema = 'public' AND c.column_name = 'clinic_id' AND tb.table_type = 'BASE TABLE'`.execute(db);
+    WHERE c.table_schema = 'public' AND c.column_name = 'clinic_id' AND tb.table_type = 'BASE TABLE'`.execute(
+    db,
+  );
 
   await sql`ALTER TABLE clinics ENABLE ROW LEVEL SECURITY`.execute(db);
   await sql`ALTER TABLE clinics FORCE ROW LEVEL SECURITY`.execute(db);

@@ -36,10 +36,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('revoked_reason', 'text')
     .addPrimaryKeyConstraint('sessions_pkey', ['clinic_id', 'id'])
     .addForeignKeyConstraint('sessions_user_fkey', ['clinic_id', 'user_id'], 'users', ['clinic_id', 'id'])
-    .addForeignKeyConstraint('sessions_device_fkey', ['clinic_id', 'device_id'], 'devices', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('sessions_device_fkey', ['clinic_id', 'device_id'], 'devices', [
+      'clinic_id',
+      'id',
+    ])
     .execute();
   await db.schema.createIndex('sessions_user_idx').on('sessions').columns(['clinic_id', 'user_id']).execute();
-  await db.schema.createIndex('sessions_device_idx').on('sessions').columns(['clinic_id', 'device_id']).execute();
+  await db.schema
+    .createIndex('sessions_device_idx')
+    .on('sessions')
+    .columns(['clinic_id', 'device_id'])
+    .execute();
 
   await db.schema
     .createTable('refresh_tokens')
@@ -86,7 +93,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
     .addColumn('used_at', 'timestamptz')
     .addPrimaryKeyConstraint('password_setup_tokens_pkey', ['clinic_id', 'id'])
-    .addForeignKeyConstraint('password_setup_tokens_user_fkey', ['clinic_id', 'user_id'], 'users', ['clinic_id', 'id'])
+    .addForeignKeyConstraint('password_setup_tokens_user_fkey', ['clinic_id', 'user_id'], 'users', [
+      'clinic_id',
+      'id',
+    ])
     .execute();
 
   await db.schema
@@ -158,7 +168,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     $$`.execute(db);
   await sql`
     CREATE OR REPLACE FUNCTION audit_hash(p_prev text, p_canonical text) RETURNS text
-    LANGUAGE sql IMMUTABLE AS $$ SELECT encode(sha256(convert_to(p_prev || p_canonical, 'UTF8')), 'hex') $$`.execute(db);
+    LANGUAGE sql IMMUTABLE AS $$ SELECT encode(sha256(convert_to(p_prev || p_canonical, 'UTF8')), 'hex') $$`.execute(
+    db,
+  );
 
   await sql`
     CREATE OR REPLACE FUNCTION audit_events_chain() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -148,7 +148,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE clinic_sync_state ENABLE ROW LEVEL SECURITY`.execute(db);
   await sql`ALTER TABLE clinic_sync_state FORCE ROW LEVEL SECURITY`.execute(db);
   await sql`CREATE POLICY tenant_isolation ON clinic_sync_state FOR ALL TO clinicdesk_app
-              USING (clinic_id = app_current_clinic()) WITH CHECK (clinic_id = app_current_clinic())`.execute(db);
+              USING (clinic_id = app_current_clinic()) WITH CHECK (clinic_id = app_current_clinic())`.execute(
+    db,
+  );
   await sql`CREATE POLICY platform_access ON clinic_sync_state FOR ALL TO clinicdesk_platform
               USING (true) WITH CHECK (true)`.execute(db);
   await sql`GRANT SELECT, INSERT, UPDATE ON clinic_sync_state TO clinicdesk_app`.execute(db);
@@ -181,7 +183,14 @@ export async function down(db: Kysely<any>): Promise<void> {
       await sql.raw(`DROP TRIGGER IF EXISTS ${trigger} ON "${table_name}"`).execute(db);
     }
   }
-  for (const t of ['counter_leases', 'counters', 'sync_groups', 'device_sync_state', 'change_log', 'clinic_sync_state']) {
+  for (const t of [
+    'counter_leases',
+    'counters',
+    'sync_groups',
+    'device_sync_state',
+    'change_log',
+    'clinic_sync_state',
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
   await sql`DROP FUNCTION IF EXISTS enable_sync_tracking(text)`.execute(db);

@@ -154,6 +154,8 @@ export async function findChainBreaks(owner: Kysely<DB>): Promise<ChainBreak[]> 
 export async function countChainEvents(owner: Kysely<DB>): Promise<{ chains: number; events: number }> {
   const { rows } = await sql<{ chains: number; events: number }>`
     SELECT (SELECT count(DISTINCT clinic_id) FROM audit_events) + 1 AS chains,
-           (SELECT count(*) FROM audit_events) + (SELECT count(*) FROM platform_audit_events) AS events`.execute(owner);
+           (SELECT count(*) FROM audit_events) + (SELECT count(*) FROM platform_audit_events) AS events`.execute(
+    owner,
+  );
   return { chains: Number(rows[0]?.chains ?? 0), events: Number(rows[0]?.events ?? 0) };
 }

@@ -39,11 +39,21 @@ describe('login', () => {
     expect(body.user).toMatchObject({ id: user.id, role: 'doctor', clinicId: clinic.id });
     expect(body.clinic).toMatchObject({ id: clinic.id, access: 'full' });
     expect(body.refreshToken).toMatch(/^rt1\./);
-    const grant = verifyPayload(body.offlineGrant.publicKey, body.offlineGrant.token) as Record<string, string>;
-    expect(grant).toMatchObject({ sub: user.id, role: 'doctor', clinicId: clinic.id, deviceId: device.deviceId });
+    const grant = verifyPayload(body.offlineGrant.publicKey, body.offlineGrant.token) as Record<
+      string,
+      string
+    >;
+    expect(grant).toMatchObject({
+      sub: user.id,
+      role: 'doctor',
+      clinicId: clinic.id,
+      deviceId: device.deviceId,
+    });
     const hours = (Date.parse(grant.exp ?? '') - Date.parse(grant.iat ?? '')) / 3_600_000;
     expect(hours).toBeLessThanOrEqual(72);
-    expect(verifyPayload(body.offlineGrant.publicKey, `${body.offlineGrant.token.split('.')[0]}x.sig`)).toBeNull();
+    expect(
+      verifyPayload(body.offlineGrant.publicKey, `${body.offlineGrant.token.split('.')[0]}x.sig`),
+    ).toBeNull();
     expect((await getClinic(`Bearer ${body.accessToken}`)).statusCode).toBe(200);
   });
 
@@ -57,7 +67,10 @@ describe('login', () => {
     for (const payload of attempts) {
       const res = await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload });
       expect(res.statusCode).toBe(401);
-      expect(res.json().error).toEqual({ code: 'UNAUTHORIZED', message: 'Clinic, username or password is wrong' });
+      expect(res.json().error).toEqual({
+        code: 'UNAUTHORIZED',
+        message: 'Clinic, username or password is wrong',
+      });
     }
   });
 
@@ -106,7 +119,13 @@ describe('access tokens', () => {
     const user = await t.createUser(clinic.id, 'doctor');
     const { claims } = await t.login(user);
     const now = Math.floor(Date.now() / 1000);
-    const good = { ...claims, iss: t.config.jwt.issuer, aud: t.config.jwt.audience, iat: now, exp: now + 600 };
+    const good = {
+      ...claims,
+      iss: t.config.jwt.issuer,
+      aud: t.config.jwt.audience,
+      iat: now,
+      exp: now + 600,
+    };
     const hs = { alg: 'HS256', typ: 'JWT' };
     // Control: a token forged with the real secret and claims is accepted, so each refusal below is
     // about the one thing changed.
@@ -121,7 +140,11 @@ describe('access tokens', () => {
     };
     for (const [name, token] of Object.entries(cases)) {
       const res = await getClinic(`Bearer ${token}`);
-      expect({ name, status: res.statusCode, code: res.json().error.code }).toEqual({ name, status: 401, code: 'UNAUTHORIZED' });
+      expect({ name, status: res.statusCode, code: res.json().error.code }).toEqual({
+        name,
+        status: 401,
+        code: 'UNAUTHORIZED',
+      });
     }
     expect((await getClinic(`Bearer ${cases.expired}`)).json().error.message).toMatch(/expired/);
   });
@@ -141,7 +164,11 @@ describe('access tokens', () => {
     expect(revoke.statusCode).toBe(200);
     expect(revoke.json().status).toBe('revoked');
     expect((await getClinic(session.headers.authorization)).statusCode).toBe(401);
-    const refresh = await t.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken: session.refreshToken } });
+    const refresh = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/refresh',
+      payload: { refreshToken: session.refreshToken },
+    });
     expect(refresh.statusCode).toBe(401);
     const again = await t.app.inject({
       method: 'POST',

@@ -27,7 +27,12 @@ export const authRoutes: FastifyPluginAsyncZod<{ deps: AuthDeps; loginRateLimitP
     '/login',
     {
       config: { access: 'public', ...loginLimit },
-      schema: { tags: ['auth'], summary: 'Sign in', body: LoginBody, response: { 200: LoginResponse, ...errors } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in',
+        body: LoginBody,
+        response: { 200: LoginResponse, ...errors },
+      },
     },
     async (request) => login(deps, request.body, request.ip),
   );
@@ -52,7 +57,12 @@ export const authRoutes: FastifyPluginAsyncZod<{ deps: AuthDeps; loginRateLimitP
     '/logout',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['auth'], summary: 'Sign out', security: [{ bearer: [] }], response: { 204: z.null(), ...errors } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out',
+        security: [{ bearer: [] }],
+        response: { 204: z.null(), ...errors },
+      },
     },
     async (request, reply) => {
       await logout(deps, callerOf(request));
@@ -84,7 +94,11 @@ export const authRoutes: FastifyPluginAsyncZod<{ deps: AuthDeps; loginRateLimitP
     '/signing-key',
     {
       config: { access: 'public' },
-      schema: { tags: ['auth'], summary: 'Public key for offline grants and leases', response: { 200: SigningKeyResponse } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Public key for offline grants and leases',
+        response: { 200: SigningKeyResponse },
+      },
     },
     async () => ({ algorithm: 'Ed25519' as const, publicKey: deps.signingKey.publicKeyPem }),
   );

@@ -11,10 +11,15 @@ export const LoginBody = z
     password: Password,
     deviceId: z.string().uuid().optional(),
     deviceSecret: z.string().min(16).max(128).optional(),
-    totp: z.string().regex(/^\d{6}$/).optional(),
+    totp: z
+      .string()
+      .regex(/^\d{6}$/)
+      .optional(),
   })
   .strict()
-  .describe('Clinic users send clinicSlug (and their device); super admins omit it (and send totp once enrolled).');
+  .describe(
+    'Clinic users send clinicSlug (and their device); super admins omit it (and send totp once enrolled).',
+  );
 export type LoginBody = z.infer<typeof LoginBody>;
 
 export const SessionUser = z.object({

@@ -41,7 +41,10 @@ export function lockoutMs(failures: number): number {
 
 type Issued = { accessToken: string; accessTokenExpiresAt: string; refreshToken: string };
 
-function issueAccess(deps: AuthDeps, claims: AccessClaims): Pick<Issued, 'accessToken' | 'accessTokenExpiresAt'> {
+function issueAccess(
+  deps: AuthDeps,
+  claims: AccessClaims,
+): Pick<Issued, 'accessToken' | 'accessTokenExpiresAt'> {
   return {
     accessToken: deps.signAccessToken(claims),
     accessTokenExpiresAt: new Date(deps.now().getTime() + deps.accessTtlSeconds * 1000).toISOString(),
@@ -134,7 +137,10 @@ export async function login(deps: AuthDeps, body: LoginBody, ip: string): Promis
         const lockFor = lockoutMs(failures);
         await trx
           .updateTable('users')
-          .set({ failed_login_count: failures, locked_until: lockFor ? new Date(now.getTime() + lockFor) : null })
+          .set({
+            failed_login_count: failures,
+            locked_until: lockFor ? new Date(now.getTime() + lockFor) : null,
+          })
           .where('clinic_id', '=', clinicId)
           .where('id', '=', user.id)
           .execute();
@@ -143,7 +149,11 @@ export async function login(deps: AuthDeps, body: LoginBody, ip: string): Promis
         action: 'auth.login.failed',
         entity: 'user',
         entityId: user?.id ?? null,
-        details: { username: body.username, ip, reason: !user ? 'unknown_user' : !ok ? 'wrong_password' : 'inactive' },
+        details: {
+          username: body.username,
+          ip,
+          reason: !user ? 'unknown_user' : !ok ? 'wrong_password' : 'inactive',
+        },
       });
       return { kind: 'failed' as const };
     }
@@ -199,7 +209,13 @@ export async function login(deps: AuthDeps, body: LoginBody, ip: string): Promis
       return {
         ...issueAccess(deps, claims),
         refreshToken,
-        user: { id: user.id, username: user.username, displayName: user.display_name, role: user.role, clinicId },
+        user: {
+          id: user.id,
+          username: user.username,
+          displayName: user.display_name,
+          role: user.role,
+          clinicId,
+        },
         clinic: view,
         offlineGrant: offlineGrant(deps, claims, user.username),
       };
@@ -223,7 +239,9 @@ async function checkDevice(
 ): Promise<string | null> {
   if (!body.deviceId) {
     if (role === 'admin') return null;
-    throw new AppError('FORBIDDEN', 'Sign in from a registered ClinicDesk device', { reason: 'device_required' });
+    throw new AppError('FORBIDDEN', 'Sign in from a registered ClinicDesk device', {
+      reason: 'device_required',
+    });
   }
   const device = await trx
     .selectFrom('devices')
@@ -231,11 +249,20 @@ async function checkDevice(
     .where('clinic_id', '=', clinicId)
     .where('id', '=', body.deviceId)
     .executeTakeFirst();
-  if (!device || !body.deviceSecret || !device.secret_hash || !secretMatches(body.deviceSecret, device.secret_hash)) {
-    throw new AppError('FORBIDDEN', 'This device is not registered with the clinic', { reason: 'device_unknown' });
+  if (
+    !device ||
+    !body.deviceSecret ||
+    !device.secret_hash ||
+    !secretMatches(body.deviceSecret, device.secret_hash)
+  ) {
+    throw new AppError('FORBIDDEN', 'This device is not registered with the clinic', {
+      reason: 'device_unknown',
+    });
   }
   if (device.status === 'revoked') {
-    throw new AppError('FORBIDDEN', 'This device has been revoked by the clinic admin', { reason: 'device_revoked' });
+    throw new AppError('FORBIDDEN', 'This device has been revoked by the clinic admin', {
+      reason: 'device_revoked',
+    });
   }
   if (device.status === 'pending') {
     if (role !== 'admin' || !writable) {
@@ -284,14 +311,18 @@ async function platformLogin(deps: AuthDeps, body: LoginBody, ip: string): Promi
     throw new AppError('RATE_LIMITED', 'Too many failed sign-ins; try again later', { retryAfterSeconds });
   }
   const ok = await verifyPassword(admin?.password_hash ?? null, body.password);
-  const totpOk = !admin?.totp_enabled || (body.totp !== undefined && verifyTotp(admin.totp_secret ?? '', body.totp, now));
+  const totpOk =
+    !admin?.totp_enabled || (body.totp !== undefined && verifyTotp(admin.totp_secret ?? '', body.totp, now));
   if (!admin || !ok || !admin.is_active || !totpOk) {
     if (admin) {
       const failures = admin.failed_login_count + 1;
       const lockFor = lockoutMs(failures);
       await owner
         .updateTable('platform_admins')
-        .set({ failed_login_count: failures, locked_until: lockFor ? new Date(now.getTime() + lockFor) : null })
+        .set({
+          failed_login_count: failures,
+          locked_until: lockFor ? new Date(now.getTime() + lockFor) : null,
+        })
         .where('id', '=', admin.id)
         .execute();
     }
@@ -299,12 +330,20 @@ async function platformLogin(deps: AuthDeps, body: LoginBody, ip: string): Promi
       action: 'auth.login.failed',
       entity: 'platform_admin',
       entityId: admin?.id ?? null,
-      details: { username: body.username, ip, reason: !admin ? 'unknown_user' : !ok ? 'wrong_password' : !totpOk ? 'totp' : 'inactive' },
+      details: {
+        username: body.username,
+        ip,
+        reason: !admin ? 'unknown_user' : !ok ? 'wrong_password' : !totpOk ? 'totp' : 'inactive',
+      },
     });
     if (admin && ok && admin.is_active && !totpOk) {
-      throw new AppError('UNAUTHORIZED', body.totp ? 'The authenticator code is wrong' : 'Enter your authenticator code', {
-        reason: 'totp_required',
-      });
+      throw new AppError(
+        'UNAUTHORIZED',
+        body.totp ? 'The authenticator code is wrong' : 'Enter your authenticator code',
+        {
+          reason: 'totp_required',
+        },
+      );
     }
     throw new AppError('UNAUTHORIZED', 'Username or password is wrong');
   }
@@ -320,17 +359,33 @@ async function platformLogin(deps: AuthDeps, body: LoginBody, ip: string): Promi
       .set({ failed_login_count: 0, locked_until: null })
       .where('id', '=', admin.id)
       .execute();
-    await recordPlatformEvent(trx, { type: 'platform_admin', id: admin.id, role: 'super_admin' }, {
-      action: 'auth.login.succeeded',
-      entity: 'session',
-      entityId: sessionId,
-      details: { ip },
-    });
-    const claims: AccessClaims = { sub: admin.id, clinicId: null, role: 'super_admin', deviceId: null, sid: sessionId };
+    await recordPlatformEvent(
+      trx,
+      { type: 'platform_admin', id: admin.id, role: 'super_admin' },
+      {
+        action: 'auth.login.succeeded',
+        entity: 'session',
+        entityId: sessionId,
+        details: { ip },
+      },
+    );
+    const claims: AccessClaims = {
+      sub: admin.id,
+      clinicId: null,
+      role: 'super_admin',
+      deviceId: null,
+      sid: sessionId,
+    };
     return {
       ...issueAccess(deps, claims),
       refreshToken,
-      user: { id: admin.id, username: admin.username, displayName: admin.display_name, role: 'super_admin', clinicId: null },
+      user: {
+        id: admin.id,
+        username: admin.username,
+        displayName: admin.display_name,
+        role: 'super_admin',
+        clinicId: null,
+      },
       clinic: null,
       offlineGrant: null,
     };
@@ -363,10 +418,16 @@ export async function refresh(deps: AuthDeps, refreshToken: string) {
     async (trx, clinicId) => {
       const row = await trx
         .selectFrom('refresh_tokens as t')
-        .innerJoin('sessions as s', (j) => j.onRef('s.clinic_id', '=', 't.clinic_id').onRef('s.id', '=', 't.session_id'))
-        .innerJoin('users as u', (j) => j.onRef('u.clinic_id', '=', 's.clinic_id').onRef('u.id', '=', 's.user_id'))
+        .innerJoin('sessions as s', (j) =>
+          j.onRef('s.clinic_id', '=', 't.clinic_id').onRef('s.id', '=', 't.session_id'),
+        )
+        .innerJoin('users as u', (j) =>
+          j.onRef('u.clinic_id', '=', 's.clinic_id').onRef('u.id', '=', 's.user_id'),
+        )
         .innerJoin('clinics as c', 'c.id', 's.clinic_id')
-        .leftJoin('devices as d', (j) => j.onRef('d.clinic_id', '=', 's.clinic_id').onRef('d.id', '=', 's.device_id'))
+        .leftJoin('devices as d', (j) =>
+          j.onRef('d.clinic_id', '=', 's.clinic_id').onRef('d.id', '=', 's.device_id'),
+        )
         .select([
           't.token_hash',
           't.used_at',
@@ -398,7 +459,8 @@ export async function refresh(deps: AuthDeps, refreshToken: string) {
         });
         return { kind: 'reused' as const };
       }
-      if (!row.clinic_active || row.subscription_status === 'suspended') return { kind: 'suspended' as const };
+      if (!row.clinic_active || row.subscription_status === 'suspended')
+        return { kind: 'suspended' as const };
       if (!row.user_active || row.user_deleted) return { kind: 'invalid' as const };
       if (row.device_id && row.device_status !== 'approved') return { kind: 'invalid' as const };
       if (!row.used_at) {
@@ -443,10 +505,24 @@ async function refreshPlatform(deps: AuthDeps, tokenId: string, secret: string) 
       .selectFrom('platform_refresh_tokens as t')
       .innerJoin('platform_sessions as s', 's.id', 't.session_id')
       .innerJoin('platform_admins as a', 'a.id', 's.admin_id')
-      .select(['t.token_hash', 't.used_at', 's.id as session_id', 's.revoked_at', 's.expires_at', 'a.id as admin_id', 'a.is_active'])
+      .select([
+        't.token_hash',
+        't.used_at',
+        's.id as session_id',
+        's.revoked_at',
+        's.expires_at',
+        'a.id as admin_id',
+        'a.is_active',
+      ])
       .where('t.id', '=', tokenId)
       .executeTakeFirst();
-    if (!row || !secretMatches(secret, row.token_hash) || row.revoked_at || row.expires_at <= now || !row.is_active) {
+    if (
+      !row ||
+      !secretMatches(secret, row.token_hash) ||
+      row.revoked_at ||
+      row.expires_at <= now ||
+      !row.is_active
+    ) {
       return null;
     }
     if (row.used_at && now.getTime() - row.used_at.getTime() > REFRESH_REUSE_GRACE_MS) {
@@ -455,15 +531,23 @@ async function refreshPlatform(deps: AuthDeps, tokenId: string, secret: string) 
         .set({ revoked_at: now, revoked_reason: 'refresh_token_reuse' })
         .where('id', '=', row.session_id)
         .execute();
-      await recordPlatformEvent(trx, { type: 'platform_admin', id: row.admin_id, role: 'super_admin' }, {
-        action: 'auth.refresh.reuse_detected',
-        entity: 'session',
-        entityId: row.session_id,
-      });
+      await recordPlatformEvent(
+        trx,
+        { type: 'platform_admin', id: row.admin_id, role: 'super_admin' },
+        {
+          action: 'auth.refresh.reuse_detected',
+          entity: 'session',
+          entityId: row.session_id,
+        },
+      );
       return null;
     }
     if (!row.used_at) {
-      await trx.updateTable('platform_refresh_tokens').set({ used_at: now }).where('id', '=', tokenId).execute();
+      await trx
+        .updateTable('platform_refresh_tokens')
+        .set({ used_at: now })
+        .where('id', '=', tokenId)
+        .execute();
     }
     const next = await newPlatformRefreshToken(trx, row.session_id);
     const claims: AccessClaims = {
@@ -494,7 +578,8 @@ export async function revokeSessions(
   if (which.sessionId) q = q.where('id', '=', which.sessionId);
   if (which.userId) q = q.where('user_id', '=', which.userId);
   if (which.deviceId) q = q.where('device_id', '=', which.deviceId);
-  if (!which.sessionId && !which.userId && !which.deviceId && !which.all) throw new Error('revokeSessions: no selector');
+  if (!which.sessionId && !which.userId && !which.deviceId && !which.all)
+    throw new Error('revokeSessions: no selector');
   const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
@@ -507,12 +592,20 @@ export async function logout(deps: AuthDeps, caller: Caller): Promise<void> {
       .set({ revoked_at: deps.now(), revoked_reason: 'logout' })
       .where('id', '=', caller.sid)
       .execute();
-    await recordPlatformEvent(deps.db.owner, actorOf(caller), { action: 'auth.logout', entity: 'session', entityId: caller.sid });
+    await recordPlatformEvent(deps.db.owner, actorOf(caller), {
+      action: 'auth.logout',
+      entity: 'session',
+      entityId: caller.sid,
+    });
     return;
   }
   await inClinic(deps.db.app, caller.clinicId, async (trx, clinicId) => {
     await revokeSessions(trx, clinicId, { sessionId: caller.sid }, 'logout');
-    await recordClinicEvent(trx, clinicId, actorOf(caller), { action: 'auth.logout', entity: 'session', entityId: caller.sid });
+    await recordClinicEvent(trx, clinicId, actorOf(caller), {
+      action: 'auth.logout',
+      entity: 'session',
+      entityId: caller.sid,
+    });
   });
 }
 
@@ -547,7 +640,11 @@ export async function changePassword(
         .where('admin_id', '=', caller.sub)
         .where('revoked_at', 'is', null)
         .execute();
-      await recordPlatformEvent(trx, actorOf(caller), { action: 'auth.password.changed', entity: 'platform_admin', entityId: caller.sub });
+      await recordPlatformEvent(trx, actorOf(caller), {
+        action: 'auth.password.changed',
+        entity: 'platform_admin',
+        entityId: caller.sub,
+      });
     });
     return;
   }
@@ -573,6 +670,10 @@ export async function changePassword(
       .where('id', '=', caller.sub)
       .execute();
     await revokeSessions(trx, clinicId, { userId: caller.sub }, 'password_changed');
-    await recordClinicEvent(trx, clinicId, actorOf(caller), { action: 'auth.password.changed', entity: 'user', entityId: caller.sub });
+    await recordClinicEvent(trx, clinicId, actorOf(caller), {
+      action: 'auth.password.changed',
+      entity: 'user',
+      entityId: caller.sub,
+    });
   });
 }

@@ -21,6 +21,10 @@ export function totpCode(secret: string, at: Date): string {
 /** True when `code` is valid for `secret` at `now` (±1 step). */
 export function verifyTotp(secret: string, code: string, now: Date): boolean {
   if (!secret) return false;
-  const delta = new TOTP({ secret: Secret.fromBase32(secret) }).validate({ token: code, timestamp: now.getTime(), window: 1 });
+  const delta = new TOTP({ secret: Secret.fromBase32(secret) }).validate({
+    token: code,
+    timestamp: now.getTime(),
+    window: 1,
+  });
   return delta !== null;
 }

@@ -43,7 +43,7 @@ export const devicesRoutes: FastifyPluginAsyncZod = async (app) => {
         .select(['id', 'is_active', 'subscription_status'])
         .where('slug', '=', request.body.clinicSlug)
         .executeTakeFirst();
-      if (!clinic || !clinic.is_active || clinic.subscription_status === 'suspended') throw notFound('Clinic');
+      if (!clinic?.is_active || clinic.subscription_status === 'suspended') throw notFound('Clinic');
       const secret = randomSecret();
       const id = randomUUID();
       await inClinic(
@@ -51,7 +51,10 @@ export const devicesRoutes: FastifyPluginAsyncZod = async (app) => {
         clinic.id,
         async (trx, clinicId) => {
           if ((await countPending(trx, clinicId)) >= MAX_PENDING_DEVICES) {
-            throw new AppError('CONFLICT', 'Too many devices are waiting for approval; ask your clinic admin');
+            throw new AppError(
+              'CONFLICT',
+              'Too many devices are waiting for approval; ask your clinic admin',
+            );
           }
           await trx
             .insertInto('devices')
@@ -65,12 +68,17 @@ export const devicesRoutes: FastifyPluginAsyncZod = async (app) => {
               approved_by: null,
             })
             .execute();
-          await recordClinicEvent(trx, clinicId, { type: 'device', id: null, role: null, deviceId: id }, {
-            action: 'device.registered',
-            entity: 'device',
-            entityId: id,
-            details: { name: request.body.name, platform: request.body.platform, ip: request.ip },
-          });
+          await recordClinicEvent(
+            trx,
+            clinicId,
+            { type: 'device', id: null, role: null, deviceId: id },
+            {
+              action: 'device.registered',
+              entity: 'device',
+              entityId: id,
+              details: { name: request.body.name, platform: request.body.platform, ip: request.ip },
+            },
+          );
         },
         { lock: true },
       );
@@ -99,8 +107,10 @@ export const devicesRoutes: FastifyPluginAsyncZod = async (app) => {
         .where('slug', '=', request.query.clinicSlug)
         .executeTakeFirst();
       if (!clinic) throw notFound('Device');
-      const device = await inClinic(app.db.app, clinic.id, (trx, clinicId) => findDevice(trx, clinicId, request.params.id));
-      if (!device || !device.secret_hash || !secretMatches(request.headers['x-device-secret'], device.secret_hash)) {
+      const device = await inClinic(app.db.app, clinic.id, (trx, clinicId) =>
+        findDevice(trx, clinicId, request.params.id),
+      );
+      if (!device?.secret_hash || !secretMatches(request.headers['x-device-secret'], device.secret_hash)) {
         throw notFound('Device');
       }
       return { status: device.status };
@@ -129,7 +139,8 @@ export const devicesRoutes: FastifyPluginAsyncZod = async (app) => {
         config: { access: 'device.manage' },
         schema: {
           tags: ['devices'],
-          summary: action === 'approve' ? 'Approve a pending device' : 'Revoke a device (its sessions end now)',
+          summary:
+            action === 'approve' ? 'Approve a pending device' : 'Revoke a device (its sessions end now)',
           security,
           params: DeviceIdParams,
           response: { 200: Device, ...errorResponses(401, 402, 403, 404, 409) },
@@ -155,7 +166,8 @@ export const devicesRoutes: FastifyPluginAsyncZod = async (app) => {
             .where('id', '=', device.id)
             .returningAll()
             .executeTakeFirstOrThrow();
-          if (action === 'revoke') await revokeSessions(trx, clinicId, { deviceId: device.id }, 'device_revoked');
+          if (action === 'revoke')
+            await revokeSessions(trx, clinicId, { deviceId: device.id }, 'device_revoked');
           await recordClinicEvent(trx, clinicId, scope.actor, {
             action: action === 'approve' ? 'device.approved' : 'device.revoked',
             entity: 'device',

@@ -24,7 +24,11 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         .execute(app.db.owner)
         .then(() => true)
         .catch(() => false);
-      const body = { status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down', databaseKind: app.db.kind } as const;
+      const body = {
+        status: up ? 'ok' : 'degraded',
+        database: up ? 'up' : 'down',
+        databaseKind: app.db.kind,
+      } as const;
       return reply.status(up ? 200 : 503).send(body);
     },
   );

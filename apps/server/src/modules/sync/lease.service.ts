@@ -36,5 +36,12 @@ export async function leaseBlock(
       issued_at: now,
     })
     .execute();
-  return { leaseId: id, counter: request.counter, scope: request.scope, from, to, issuedAt: now.toISOString() };
+  return {
+    leaseId: id,
+    counter: request.counter,
+    scope: request.scope,
+    from,
+    to,
+    issuedAt: now.toISOString(),
+  };
 }

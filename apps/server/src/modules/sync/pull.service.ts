@@ -15,7 +15,20 @@ import { type Row, rowToRecord } from './sync-rows';
  */
 export type PullDeps = { db: Kysely<DB>; now: () => Date; signingKey: SigningKey; leaseDays: number };
 
-const STAFF_FIELDS = ['id', 'clinic_id', 'username', 'display_name', 'role', 'phone', 'email', 'is_active', 'version', 'created_at', 'updated_at', 'deleted_at'];
+const STAFF_FIELDS = [
+  'id',
+  'clinic_id',
+  'username',
+  'display_name',
+  'role',
+  'phone',
+  'email',
+  'is_active',
+  'version',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+];
 
 /** Tables outside the synced-entity registry that still reach devices, and their wire names. */
 const EXTRA_ENTITIES: Record<string, { entity: string; columns: readonly string[] | null }> = {
@@ -46,9 +59,13 @@ export async function pullChanges(
         .where('clinic_id', '=', clinicId)
         .executeTakeFirst();
       if (state && cursor > 0 && cursor < state.min_seq) {
-        throw new AppError('RESET_REQUIRED', 'This device is too far behind; it will download the clinic again', {
-          oldestCursor: state.min_seq,
-        });
+        throw new AppError(
+          'RESET_REQUIRED',
+          'This device is too far behind; it will download the clinic again',
+          {
+            oldestCursor: state.min_seq,
+          },
+        );
       }
       const entries = await trx
         .selectFrom('change_log')
@@ -129,13 +146,19 @@ async function loadRows(
   for (const [table, ids] of byTable) {
     if (!wireEntity(table)) continue;
     const { rows } = await sql<Row>`
-      SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${clinicId} AND id IN (${sql.join(ids)})`.execute(trx);
+      SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${clinicId} AND id IN (${sql.join(ids)})`.execute(
+      trx,
+    );
     for (const row of rows) out.set(`${table}:${String(row.id)}`, row);
   }
   return out;
 }
 
-async function recentDecisions(trx: TenantTransaction, clinicId: string, deviceId: string): Promise<GroupDecision[]> {
+async function recentDecisions(
+  trx: TenantTransaction,
+  clinicId: string,
+  deviceId: string,
+): Promise<GroupDecision[]> {
   const rows = await trx
     .selectFrom('sync_groups')
     .select(['result'])
@@ -178,7 +201,12 @@ export async function clinicSnapshot(
   const usage = rows[0];
   const now = deps.now();
   // The lease lets the device write offline until it expires, never past the paid or trial period.
-  const periodEnd = c.subscription_status === 'trial' ? c.trial_ends_at : c.subscription_status === 'active' ? c.paid_until : now;
+  const periodEnd =
+    c.subscription_status === 'trial'
+      ? c.trial_ends_at
+      : c.subscription_status === 'active'
+        ? c.paid_until
+        : now;
   let expires = new Date(now.getTime() + deps.leaseDays * 86_400_000);
   if (periodEnd && periodEnd < expires) expires = periodEnd;
   if (expires <= now) expires = new Date(now.getTime() + 1000);
@@ -190,7 +218,10 @@ export async function clinicSnapshot(
     clinicId,
     deviceId,
     status: c.subscription_status,
-    writable: c.subscription_status === 'trial' || c.subscription_status === 'active' ? periodEnd === null || periodEnd > now : false,
+    writable:
+      c.subscription_status === 'trial' || c.subscription_status === 'active'
+        ? periodEnd === null || periodEnd > now
+        : false,
     issuedAt,
     expiresAt,
   });
@@ -211,4 +242,3 @@ export async function clinicSnapshot(
     lease: { issuedAt, expiresAt, token },
   };
 }
-

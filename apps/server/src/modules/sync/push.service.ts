@@ -10,13 +10,19 @@ import {
   SyncedEntityName as SyncedEntityNames,
   syncedEntities,
 } from '@clinicdesk/domain';
-import type { ErrorCode, GroupResult, MutationGroup, PushResponse, RowOperation } from '@clinicdesk/sync-protocol';
+import type {
+  ErrorCode,
+  GroupResult,
+  MutationGroup,
+  PushResponse,
+  RowOperation,
+} from '@clinicdesk/sync-protocol';
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../db/tables';
+import { AppError } from '../../lib/app-error';
 import type { Caller } from '../../plugins/auth.plugin';
 import { assertClinicWritable, type TenantTransaction } from '../../plugins/tenancy.plugin';
 import { recordClinicEvent } from '../audit/audit.repository';
-import type { DB } from '../../db/tables';
-import { AppError } from '../../lib/app-error';
 import { type EntityPolicy, syncPolicy } from './sync-policy';
 import { jsonEqual, type Row, recordToRow, rowToRecord } from './sync-rows';
 
@@ -45,7 +51,11 @@ class Refusal extends Error {
   }
 }
 
-type Notice = { code: ErrorCode; message: string; changes: { entity: string; id: string; field: string; value: string | number }[] };
+type Notice = {
+  code: ErrorCode;
+  message: string;
+  changes: { entity: string; id: string; field: string; value: string | number }[];
+};
 
 type PushContext = {
   trx: TenantTransaction;
@@ -94,7 +104,11 @@ export async function applyPush(
     }
     // Writes made offline under a valid lease, before a trial or paid period ended, still count.
     const writableUntil =
-      clinic.subscription_status === 'trial' ? clinic.trial_ends_at : clinic.subscription_status === 'active' ? clinic.paid_until : null;
+      clinic.subscription_status === 'trial'
+        ? clinic.trial_ends_at
+        : clinic.subscription_status === 'active'
+          ? clinic.paid_until
+          : null;
 
     await trx
       .insertInto('device_sync_state')
@@ -138,7 +152,9 @@ export async function applyPush(
       }
       if (group.seq <= ackSeq) {
         // A different group under a seq already decided: the device's numbering went wrong.
-        results.push(refused(group, 'SEQUENCE_GAP', `Group seq ${group.seq} was already used by another change`));
+        results.push(
+          refused(group, 'SEQUENCE_GAP', `Group seq ${group.seq} was already used by another change`),
+        );
         continue;
       }
       if (group.seq !== ackSeq + 1) {
@@ -178,7 +194,12 @@ export async function applyPush(
   });
 }
 
-function refused(group: MutationGroup, code: ErrorCode, message: string, details?: Record<string, unknown>): GroupResult {
+function refused(
+  group: MutationGroup,
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): GroupResult {
   return {
     mutationId: group.mutationId,
     seq: group.seq,
@@ -193,12 +214,20 @@ async function decideGroup(ctx: PushContext, group: MutationGroup): Promise<Grou
   const { trx } = ctx;
   const createdAt = Date.parse(group.createdAt);
   if (createdAt > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
-    return refused(group, 'VALIDATION_FAILED', 'The change is dated in the future; check the clock of this computer');
+    return refused(
+      group,
+      'VALIDATION_FAILED',
+      'The change is dated in the future; check the clock of this computer',
+    );
   }
   if (!ctx.clinic.writable) {
     const until = ctx.clinic.writableUntil;
     if (!until || createdAt >= until.getTime()) {
-      return refused(group, 'SUBSCRIPTION_INACTIVE', 'The clinic subscription is not active: records are read-only');
+      return refused(
+        group,
+        'SUBSCRIPTION_INACTIVE',
+        'The clinic subscription is not active: records are read-only',
+      );
     }
   }
   const patientsBefore = ctx.patientsUsed;
@@ -220,17 +249,22 @@ async function decideGroup(ctx: PushContext, group: MutationGroup): Promise<Grou
     }
     throw err;
   }
-  await recordClinicEvent(trx, ctx.clinicId, {
-    type: 'user',
-    id: ctx.caller.sub,
-    role: ctx.caller.role,
-    deviceId: ctx.caller.deviceId,
-  }, {
-    action: 'sync.group.applied',
-    entity: 'sync_group',
-    entityId: group.mutationId,
-    details: { ops: group.ops.map((o) => ({ op: o.op, entity: o.entity, id: o.id })) },
-  });
+  await recordClinicEvent(
+    trx,
+    ctx.clinicId,
+    {
+      type: 'user',
+      id: ctx.caller.sub,
+      role: ctx.caller.role,
+      deviceId: ctx.caller.deviceId,
+    },
+    {
+      action: 'sync.group.applied',
+      entity: 'sync_group',
+      entityId: group.mutationId,
+      details: { ops: group.ops.map((o) => ({ op: o.op, entity: o.entity, id: o.id })) },
+    },
+  );
   const notices = ctx.notices.slice(noticesBefore);
   const first = notices[0];
   return {
@@ -271,15 +305,18 @@ function refuseFutureTimestamps(ctx: PushContext, data: Record<string, unknown>)
     if (!key.endsWith('At') || typeof value !== 'string') continue;
     const at = Date.parse(value);
     if (!Number.isNaN(at) && at > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
-      throw new Refusal('VALIDATION_FAILED', `${key} is in the future; check the clock of this computer`, { field: key });
+      throw new Refusal('VALIDATION_FAILED', `${key} is in the future; check the clock of this computer`, {
+        field: key,
+      });
     }
   }
 }
 
 async function loadRow(ctx: PushContext, table: string, id: string): Promise<Row | undefined> {
-  const { rows } = await sql<Row>`SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${ctx.clinicId} AND id = ${id}`.execute(
-    ctx.trx,
-  );
+  const { rows } =
+    await sql<Row>`SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${ctx.clinicId} AND id = ${id}`.execute(
+      ctx.trx,
+    );
   return rows[0];
 }
 
@@ -290,13 +327,17 @@ async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
   const role = ctx.caller.role as Role;
   switch (op.op) {
     case 'create': {
-      if (!allowed(role, policy.create)) throw new Refusal('FORBIDDEN', `Your role (${role}) may not add ${name} records`);
-      if (op.data.id !== undefined && op.data.id !== op.id) throw new Refusal('VALIDATION_FAILED', 'id does not match the record');
+      if (!allowed(role, policy.create))
+        throw new Refusal('FORBIDDEN', `Your role (${role}) may not add ${name} records`);
+      if (op.data.id !== undefined && op.data.id !== op.id)
+        throw new Refusal('VALIDATION_FAILED', 'id does not match the record');
       const parsed = def.input.safeParse({ ...op.data, id: op.id });
-      if (!parsed.success) throw new Refusal('VALIDATION_FAILED', `The ${name} record is not valid`, zodDetails(parsed.error));
+      if (!parsed.success)
+        throw new Refusal('VALIDATION_FAILED', `The ${name} record is not valid`, zodDetails(parsed.error));
       const data = parsed.data as Record<string, unknown>;
       refuseFutureTimestamps(ctx, data);
-      if (await loadRow(ctx, def.table, op.id)) throw new Refusal('CONFLICT', `This ${name} record already exists`);
+      if (await loadRow(ctx, def.table, op.id))
+        throw new Refusal('CONFLICT', `This ${name} record already exists`);
       if (policy.parent) await assertParentEditable(ctx, policy.parent, data);
       if (policy.capacity === 'patients') await reservePatient(ctx);
       if (name === 'patient') await settlePatientCode(ctx, op.id, data);
@@ -310,34 +351,48 @@ async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
       return;
     }
     case 'update': {
-      if (!allowed(role, policy.update)) throw new Refusal('FORBIDDEN', `Your role (${role}) may not edit ${name} records`);
+      if (!allowed(role, policy.update))
+        throw new Refusal('FORBIDDEN', `Your role (${role}) may not edit ${name} records`);
       const row = await loadRow(ctx, def.table, op.id);
-      if (!row || row.deleted_at) throw new Refusal('NOT_FOUND', `This ${name} record no longer exists on the server`);
+      if (!row || row.deleted_at)
+        throw new Refusal('NOT_FOUND', `This ${name} record no longer exists on the server`);
       const current = rowToRecord(row);
       if (policy.finalizable && current.status === 'final') {
-        throw new Refusal('IMMUTABLE', `This ${name} is final and cannot be changed; record an amendment instead`);
+        throw new Refusal(
+          'IMMUTABLE',
+          `This ${name} is final and cannot be changed; record an amendment instead`,
+        );
       }
       if (policy.parent) await assertParentEditable(ctx, policy.parent, current);
       const patch = def.patch.safeParse(op.changed);
-      if (!patch.success) throw new Refusal('VALIDATION_FAILED', `The ${name} change is not valid`, zodDetails(patch.error));
+      if (!patch.success)
+        throw new Refusal('VALIDATION_FAILED', `The ${name} change is not valid`, zodDetails(patch.error));
       const changed = patch.data as Record<string, unknown>;
       refuseFutureTimestamps(ctx, changed);
       for (const [field, value] of Object.entries(changed)) {
         const serverValue = current[field];
         const agreed = jsonEqual(serverValue, op.before[field]);
         if (!agreed && policy.identity?.includes(field)) {
-          throw new Refusal('CONFLICT', `Someone else changed ${field} of this ${name} meanwhile; review and retry`, {
-            field,
-            serverValue: serverValue as never,
-            yourValue: value as never,
-          });
+          throw new Refusal(
+            'CONFLICT',
+            `Someone else changed ${field} of this ${name} meanwhile; review and retry`,
+            {
+              field,
+              serverValue: serverValue as never,
+              yourValue: value as never,
+            },
+          );
         }
         if (field === 'status' && policy.machine && !jsonEqual(serverValue, value)) {
           if (!canTransition(policy.machine, String(serverValue), String(value))) {
-            throw new Refusal('CONFLICT', `A ${name} that is ${String(serverValue)} cannot become ${String(value)}`, {
-              field,
-              serverValue: serverValue as never,
-            });
+            throw new Refusal(
+              'CONFLICT',
+              `A ${name} that is ${String(serverValue)} cannot become ${String(value)}`,
+              {
+                field,
+                serverValue: serverValue as never,
+              },
+            );
           }
         }
       }
@@ -345,7 +400,8 @@ async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
         throw new Refusal('FORBIDDEN', `Your role (${role}) may not finalize ${name} records`);
       }
       const merged = def.schema.safeParse({ ...current, ...changed });
-      if (!merged.success) throw new Refusal('VALIDATION_FAILED', `The ${name} change is not valid`, zodDetails(merged.error));
+      if (!merged.success)
+        throw new Refusal('VALIDATION_FAILED', `The ${name} change is not valid`, zodDetails(merged.error));
       const set = recordToRow(changed);
       if (Object.keys(set).length === 0) return;
       await sql`UPDATE ${sql.table(def.table)} SET ${sql.join(
@@ -354,7 +410,8 @@ async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
       return;
     }
     case 'delete': {
-      if (!allowed(role, policy.delete)) throw new Refusal('FORBIDDEN', `Your role (${role}) may not delete ${name} records`);
+      if (!allowed(role, policy.delete))
+        throw new Refusal('FORBIDDEN', `Your role (${role}) may not delete ${name} records`);
       const row = await loadRow(ctx, def.table, op.id);
       if (!row) throw new Refusal('NOT_FOUND', `This ${name} record does not exist on the server`);
       if (row.deleted_at) return;
@@ -389,23 +446,32 @@ async function assertParentEditable(
   if (typeof parentId !== 'string') return;
   const row = await loadRow(ctx, syncedEntities[parent.entity].table, parentId);
   if (row?.status === 'final') {
-    throw new Refusal('IMMUTABLE', `The ${parent.entity} is final; its items cannot change. Record an amendment instead`);
+    throw new Refusal(
+      'IMMUTABLE',
+      `The ${parent.entity} is final; its items cannot change. Record an amendment instead`,
+    );
   }
 }
 
 async function reservePatient(ctx: PushContext): Promise<void> {
   if (ctx.patientsUsed === null) {
     const { rows } = await sql<{ n: number }>`
-      SELECT count(*) AS n FROM patients WHERE clinic_id = ${ctx.clinicId} AND deleted_at IS NULL`.execute(ctx.trx);
+      SELECT count(*) AS n FROM patients WHERE clinic_id = ${ctx.clinicId} AND deleted_at IS NULL`.execute(
+      ctx.trx,
+    );
     ctx.patientsUsed = Number(rows[0]?.n ?? 0);
   }
   const check = capacityCheck({ limit: ctx.clinic.maxPatients, used: ctx.patientsUsed });
   if (!check.ok) {
-    throw new Refusal('CAPACITY_EXCEEDED', `This clinic has ${ctx.patientsUsed} of ${ctx.clinic.maxPatients} patients; ask ClinicDesk to raise the limit`, {
-      resource: 'patients',
-      limit: ctx.clinic.maxPatients,
-      used: ctx.patientsUsed,
-    });
+    throw new Refusal(
+      'CAPACITY_EXCEEDED',
+      `This clinic has ${ctx.patientsUsed} of ${ctx.clinic.maxPatients} patients; ask ClinicDesk to raise the limit`,
+      {
+        resource: 'patients',
+        limit: ctx.clinic.maxPatients,
+        used: ctx.patientsUsed,
+      },
+    );
   }
   ctx.patientsUsed += 1;
 }
@@ -448,9 +514,14 @@ async function settlePatientCode(ctx: PushContext, id: string, data: Record<stri
   if (parsed && !isProvisionalCode(code) && parsed.clinicCode === ctx.clinic.code && 'seq' in parsed) {
     const { rows } = await sql<{ id: string }>`
       SELECT id FROM patients WHERE clinic_id = ${ctx.clinicId} AND patient_code = ${code}`.execute(ctx.trx);
-    if (rows.length === 0 && (await inDeviceLease(ctx, 'patient_code', String(year), Number(parsed.seq)))) return;
+    if (rows.length === 0 && (await inDeviceLease(ctx, 'patient_code', String(year), Number(parsed.seq))))
+      return;
   }
-  const next = formatPatientCode(ctx.clinic.code, year, await nextServerNumber(ctx, 'patient_code', String(year)));
+  const next = formatPatientCode(
+    ctx.clinic.code,
+    year,
+    await nextServerNumber(ctx, 'patient_code', String(year)),
+  );
   data.patientCode = next;
   ctx.notices.push({
     code: 'CODE_REASSIGNED',
@@ -474,7 +545,10 @@ async function settleQueueToken(ctx: PushContext, id: string, data: Record<strin
   data.tokenNumber = next;
   ctx.notices.push({
     code: 'CODE_REASSIGNED',
-    message: token === null || token === undefined ? `Token ${next} assigned` : `Token ${String(token)} was replaced by ${next}`,
+    message:
+      token === null || token === undefined
+        ? `Token ${next} assigned`
+        : `Token ${String(token)} was replaced by ${next}`,
     changes: [{ entity: 'visit', id, field: 'tokenNumber', value: next }],
   });
 }

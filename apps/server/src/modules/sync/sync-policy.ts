@@ -60,7 +60,10 @@ export const syncPolicy = {
   consultationNote: { ...same('note.write'), finalizable: { finalize: 'note.write' } },
   diagnosis: same('diagnosis.write'),
   prescription: { ...same('prescription.write'), finalizable: { finalize: 'prescription.finalize' } },
-  prescriptionItem: { ...same('prescription.write'), parent: { entity: 'prescription', field: 'prescriptionId' } },
+  prescriptionItem: {
+    ...same('prescription.write'),
+    parent: { entity: 'prescription', field: 'prescriptionId' },
+  },
   labOrder: {
     create: ['lab_order.write'],
     update: ['lab_order.write', 'lab_result.write'],

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { formatPatientCode, formatProvisionalPatientCode, uuidv7 } from '@clinicdesk/domain';
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '@clinicdesk/sync-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type SignedIn, type TestApp, type TestClinic, type TestUser } from '../../testing/test-app';
+import {
+  createTestApp,
+  type SignedIn,
+  type TestApp,
+  type TestClinic,
+  type TestUser,
+} from '../../testing/test-app';
 
 let t: TestApp;
 
@@ -23,9 +29,19 @@ async function device(clinic: TestClinic, user: TestUser) {
   const push = async (...groups: Op[][]) => {
     const body = {
       ...versions,
-      groups: groups.map((ops) => ({ mutationId: randomUUID(), seq: ++seq, createdAt: new Date().toISOString(), ops })),
+      groups: groups.map((ops) => ({
+        mutationId: randomUUID(),
+        seq: ++seq,
+        createdAt: new Date().toISOString(),
+        ops,
+      })),
     };
-    const res = await t.app.inject({ method: 'POST', url: '/v1/sync/push', headers: session.headers, payload: body });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/sync/push',
+      headers: session.headers,
+      payload: body,
+    });
     return { res, body, json: res.json() };
   };
   const pull = async (cursor = 0, limit = 1000) =>
@@ -52,14 +68,27 @@ function patient(registeredBy: string, code: string, fields: Record<string, unkn
     op: 'create',
     entity: 'patient',
     id,
-    data: { patientCode: code, firstName: 'Asha', lastName: 'Patil', ageYears: 34, sex: 'female', phone: '+919876543210', registeredBy, ...fields },
+    data: {
+      patientCode: code,
+      firstName: 'Asha',
+      lastName: 'Patil',
+      ageYears: 34,
+      sex: 'female',
+      phone: '+919876543210',
+      registeredBy,
+      ...fields,
+    },
   };
 }
 
 async function clinicWithStaff(fields: Partial<{ max_patients: number }> = {}) {
   const clinic = await t.createClinic();
   if (fields.max_patients !== undefined) {
-    await t.tdb.db.owner.updateTable('clinics').set({ max_patients: fields.max_patients }).where('id', '=', clinic.id).execute();
+    await t.tdb.db.owner
+      .updateTable('clinics')
+      .set({ max_patients: fields.max_patients })
+      .where('id', '=', clinic.id)
+      .execute();
   }
   const receptionist = await t.createUser(clinic.id, 'receptionist');
   const doctor = await t.createUser(clinic.id, 'doctor');
@@ -76,13 +105,27 @@ describe('push', () => {
     expect(first.res.statusCode).toBe(200);
     expect(first.json).toMatchObject({ ackSeq: 1, results: [{ status: 'applied', seq: 1 }] });
     // The same group again (response lost): a duplicate, not a second patient.
-    const retry = await t.app.inject({ method: 'POST', url: '/v1/sync/push', headers: d.session.headers, payload: first.body });
+    const retry = await t.app.inject({
+      method: 'POST',
+      url: '/v1/sync/push',
+      headers: d.session.headers,
+      payload: first.body,
+    });
     expect(retry.json()).toMatchObject({ ackSeq: 1, results: [{ status: 'duplicate' }] });
     const pulled = (await d.pull()).json();
     const rows = pulled.changes.filter((c: { entity: string }) => c.entity === 'patient');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: op.id, version: 1, op: 'create', data: { firstName: 'Asha', patientCode: (op.data as Op).patientCode } });
-    expect(pulled.changes.some((c: { entity: string; data: Op }) => c.entity === 'staff' && c.data.id === receptionist.id)).toBe(true);
+    expect(rows[0]).toMatchObject({
+      id: op.id,
+      version: 1,
+      op: 'create',
+      data: { firstName: 'Asha', patientCode: (op.data as Op).patientCode },
+    });
+    expect(
+      pulled.changes.some(
+        (c: { entity: string; data: Op }) => c.entity === 'staff' && c.data.id === receptionist.id,
+      ),
+    ).toBe(true);
     expect(JSON.stringify(pulled)).not.toContain('password');
     expect(pulled.clinic).toMatchObject({ status: 'trial', usage: { patients: 1 } });
   });
@@ -91,7 +134,9 @@ describe('push', () => {
     const { clinic, receptionist } = await clinicWithStaff();
     const d = await device(clinic, receptionist);
     d.setSeq(2);
-    const gap = await d.push([patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7()))]);
+    const gap = await d.push([
+      patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7())),
+    ]);
     expect(gap.json).toMatchObject({ ackSeq: 0, results: [{ status: 'refused', code: 'SEQUENCE_GAP' }] });
     d.setSeq(0);
     const bad = patient(receptionist.id, 'PT-X-1');
@@ -100,7 +145,12 @@ describe('push', () => {
     expect(res.json.ackSeq).toBe(2);
     expect(res.json.results[0]).toMatchObject({ status: 'refused', code: 'VALIDATION_FAILED' });
     expect(res.json.results[1]).toMatchObject({ status: 'applied', code: 'CODE_REASSIGNED' });
-    const stored = await t.tdb.db.owner.selectFrom('sync_groups').select(['seq', 'status']).where('clinic_id', '=', clinic.id).orderBy('seq').execute();
+    const stored = await t.tdb.db.owner
+      .selectFrom('sync_groups')
+      .select(['seq', 'status'])
+      .where('clinic_id', '=', clinic.id)
+      .orderBy('seq')
+      .execute();
     expect(stored).toEqual([
       { seq: 1, status: 'refused' },
       { seq: 2, status: 'applied' },
@@ -133,13 +183,35 @@ describe('push', () => {
     await a.push([op]);
     const id = op.id;
     // Both devices edited offline from the same starting point.
-    const fromA = await a.push([{ op: 'update', entity: 'patient', id, changed: { city: 'Pune', firstName: 'Aasha' }, before: { city: null, firstName: 'Asha' } }]);
+    const fromA = await a.push([
+      {
+        op: 'update',
+        entity: 'patient',
+        id,
+        changed: { city: 'Pune', firstName: 'Aasha' },
+        before: { city: null, firstName: 'Asha' },
+      },
+    ]);
     expect(fromA.json.results[0].status).toBe('applied');
-    const contact = await b.push([{ op: 'update', entity: 'patient', id, changed: { phone: '+919812345678' }, before: { phone: '+919876543210' } }]);
+    const contact = await b.push([
+      {
+        op: 'update',
+        entity: 'patient',
+        id,
+        changed: { phone: '+919812345678' },
+        before: { phone: '+919876543210' },
+      },
+    ]);
     expect(contact.json.results[0].status).toBe('applied');
-    const identity = await b.push([{ op: 'update', entity: 'patient', id, changed: { firstName: 'Ashaa' }, before: { firstName: 'Asha' } }]);
+    const identity = await b.push([
+      { op: 'update', entity: 'patient', id, changed: { firstName: 'Ashaa' }, before: { firstName: 'Asha' } },
+    ]);
     expect(identity.json.results[0]).toMatchObject({ status: 'refused', code: 'CONFLICT' });
-    const row = await t.tdb.db.owner.selectFrom('change_log').select('version').where('row_id', '=', id as string).executeTakeFirstOrThrow();
+    const row = await t.tdb.db.owner
+      .selectFrom('change_log')
+      .select('version')
+      .where('row_id', '=', id as string)
+      .executeTakeFirstOrThrow();
     expect(row.version).toBe(3);
     const pulled = (await b.pull()).json().changes.find((c: { id: string }) => c.id === id);
     expect(pulled.data).toMatchObject({ firstName: 'Aasha', city: 'Pune', phone: '+919812345678' });
@@ -151,12 +223,34 @@ describe('push', () => {
         op: 'create',
         entity: 'visit',
         id: visitId,
-        data: { patientId: id, doctorId: doctor.id, visitDate: today, tokenNumber: null, checkedInAt: new Date().toISOString() },
+        data: {
+          patientId: id,
+          doctorId: doctor.id,
+          visitDate: today,
+          tokenNumber: null,
+          checkedInAt: new Date().toISOString(),
+        },
       },
     ]);
-    const done = await a.push([{ op: 'update', entity: 'visit', id: visitId, changed: { status: 'done' }, before: { status: 'waiting' } }]);
+    const done = await a.push([
+      {
+        op: 'update',
+        entity: 'visit',
+        id: visitId,
+        changed: { status: 'done' },
+        before: { status: 'waiting' },
+      },
+    ]);
     expect(done.json.results[0]).toMatchObject({ status: 'refused', code: 'CONFLICT' });
-    const start = await a.push([{ op: 'update', entity: 'visit', id: visitId, changed: { status: 'with_doctor' }, before: { status: 'waiting' } }]);
+    const start = await a.push([
+      {
+        op: 'update',
+        entity: 'visit',
+        id: visitId,
+        changed: { status: 'with_doctor' },
+        before: { status: 'waiting' },
+      },
+    ]);
     expect(start.json.results[0].status).toBe('applied');
   });
 
@@ -172,22 +266,50 @@ describe('push', () => {
         op: 'create',
         entity: 'visit',
         id: visitId,
-        data: { patientId: p.id, doctorId: doctor.id, visitDate: new Date().toISOString().slice(0, 10), tokenNumber: null, checkedInAt: new Date().toISOString() },
+        data: {
+          patientId: p.id,
+          doctorId: doctor.id,
+          visitDate: new Date().toISOString().slice(0, 10),
+          tokenNumber: null,
+          checkedInAt: new Date().toISOString(),
+        },
       },
     ]);
     const rxId = uuidv7();
     const finalizedAt = new Date().toISOString();
     const rx = { visitId, patientId: p.id, doctorId: doctor.id };
-    const created = await dr.push([{ op: 'create', entity: 'prescription', id: rxId, data: { ...rx, status: 'final', finalizedAt, advice: 'Rest' } }]);
+    const created = await dr.push([
+      {
+        op: 'create',
+        entity: 'prescription',
+        id: rxId,
+        data: { ...rx, status: 'final', finalizedAt, advice: 'Rest' },
+      },
+    ]);
     expect(created.json.results[0].status).toBe('applied');
-    const edit = await dr.push([{ op: 'update', entity: 'prescription', id: rxId, changed: { advice: 'More rest' }, before: { advice: 'Rest' } }]);
+    const edit = await dr.push([
+      {
+        op: 'update',
+        entity: 'prescription',
+        id: rxId,
+        changed: { advice: 'More rest' },
+        before: { advice: 'Rest' },
+      },
+    ]);
     expect(edit.json.results[0]).toMatchObject({ status: 'refused', code: 'IMMUTABLE' });
     const amendment = await dr.push([
-      { op: 'create', entity: 'prescription', id: uuidv7(), data: { ...rx, status: 'final', finalizedAt, advice: 'More rest', amendsId: rxId } },
+      {
+        op: 'create',
+        entity: 'prescription',
+        id: uuidv7(),
+        data: { ...rx, status: 'final', finalizedAt, advice: 'More rest', amendsId: rxId },
+      },
     ]);
     expect(amendment.json.results[0].status).toBe('applied');
     // A receptionist may not write prescriptions at all.
-    const forbidden = await desk.push([{ op: 'create', entity: 'prescription', id: uuidv7(), data: { ...rx } }]);
+    const forbidden = await desk.push([
+      { op: 'create', entity: 'prescription', id: uuidv7(), data: { ...rx } },
+    ]);
     expect(forbidden.json.results[0]).toMatchObject({ status: 'refused', code: 'FORBIDDEN' });
   });
 
@@ -199,7 +321,17 @@ describe('push', () => {
       method: 'POST',
       url: '/v1/sync/push',
       headers: d.session.headers,
-      payload: { ...versions, groups: [{ mutationId: randomUUID(), seq: 1, createdAt: future, ops: [patient(receptionist.id, 'PT-X-2026-0001')] }] },
+      payload: {
+        ...versions,
+        groups: [
+          {
+            mutationId: randomUUID(),
+            seq: 1,
+            createdAt: future,
+            ops: [patient(receptionist.id, 'PT-X-2026-0001')],
+          },
+        ],
+      },
     });
     expect(res.json().results[0]).toMatchObject({ status: 'refused', code: 'VALIDATION_FAILED' });
   });
@@ -209,8 +341,14 @@ describe('subscription and capacity', () => {
   it('refuses pushes of an expired clinic with SUBSCRIPTION_INACTIVE while pull still works', async () => {
     const { clinic, receptionist } = await clinicWithStaff();
     const d = await device(clinic, receptionist);
-    await t.tdb.db.owner.updateTable('clinics').set({ subscription_status: 'expired' }).where('id', '=', clinic.id).execute();
-    const res = await d.push([patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7()))]);
+    await t.tdb.db.owner
+      .updateTable('clinics')
+      .set({ subscription_status: 'expired' })
+      .where('id', '=', clinic.id)
+      .execute();
+    const res = await d.push([
+      patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7())),
+    ]);
     expect(res.json.results[0]).toMatchObject({ status: 'refused', code: 'SUBSCRIPTION_INACTIVE' });
     const pulled = await d.pull();
     expect(pulled.statusCode).toBe(200);
@@ -222,10 +360,18 @@ describe('subscription and capacity', () => {
     const d = await device(clinic, receptionist);
     const res = await d.push(
       [patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7()))],
-      [patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7()), { firstName: 'Ravi' })],
+      [
+        patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7()), {
+          firstName: 'Ravi',
+        }),
+      ],
     );
     expect(res.json.results[0].status).toBe('applied');
-    expect(res.json.results[1]).toMatchObject({ status: 'refused', code: 'CAPACITY_EXCEEDED', details: { limit: 1, used: 1 } });
+    expect(res.json.results[1]).toMatchObject({
+      status: 'refused',
+      code: 'CAPACITY_EXCEEDED',
+      details: { limit: 1, used: 1 },
+    });
   });
 });
 
@@ -238,7 +384,9 @@ describe('tenancy and versions', () => {
     const op = patient(a.receptionist.id, formatProvisionalPatientCode(a.clinic.code, 2026, uuidv7()));
     await da.push([op]);
     // B tries to edit A's patient by id: not found in B's world.
-    const res = await db.push([{ op: 'update', entity: 'patient', id: op.id, changed: { city: 'X' }, before: { city: null } }]);
+    const res = await db.push([
+      { op: 'update', entity: 'patient', id: op.id, changed: { city: 'X' }, before: { city: null } },
+    ]);
     expect(res.json.results[0]).toMatchObject({ status: 'refused', code: 'NOT_FOUND' });
     const pulled = (await db.pull()).json();
     expect(pulled.changes.every((c: { data: Op }) => c.data.clinicId === b.clinic.id)).toBe(true);
@@ -259,7 +407,11 @@ describe('tenancy and versions', () => {
   it('pages a snapshot with a gapless cursor and gzip', async () => {
     const { clinic, receptionist } = await clinicWithStaff();
     const d = await device(clinic, receptionist);
-    await d.push(...Array.from({ length: 5 }, () => [patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7()))]));
+    await d.push(
+      ...Array.from({ length: 5 }, () => [
+        patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7())),
+      ]),
+    );
     const seen: number[] = [];
     let cursor = 0;
     for (;;) {

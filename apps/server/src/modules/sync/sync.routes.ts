@@ -42,12 +42,18 @@ function checkVersion(clientVersion: number): void {
     });
   }
   if (verdict === 'too_new') {
-    throw new AppError('VALIDATION_FAILED', 'This app is newer than the server; try again after the server update');
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'This app is newer than the server; try again after the server update',
+    );
   }
 }
 
 /** Device sync: push, pull, live pokes and counter leases (DESIGN §5). */
-export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: SigningKey }> = async (app, opts) => {
+export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: SigningKey }> = async (
+  app,
+  opts,
+) => {
   // When to use: a device sends its outbox groups, in order; each group is decided exactly once.
   app.post(
     '/push',
