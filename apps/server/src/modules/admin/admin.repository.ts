@@ -182,3 +182,25 @@ export async function clinicIdentityTaken(
   if (rows.some((r) => r.code === code)) return 'code';
   return null;
 }
+
+/** A clinic's devices (not deleted), newest first. */
+export async function listClinicDeviceRows(owner: Kysely<DB>, clinicId: string) {
+  return owner
+    .selectFrom('devices')
+    .selectAll()
+    .where('clinic_id', '=', clinicId)
+    .where('deleted_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** One device of a clinic (not deleted), or undefined. */
+export async function findClinicDevice(owner: Kysely<DB>, clinicId: string, deviceId: string) {
+  return owner
+    .selectFrom('devices')
+    .selectAll()
+    .where('clinic_id', '=', clinicId)
+    .where('id', '=', deviceId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}

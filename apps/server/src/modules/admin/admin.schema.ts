@@ -62,7 +62,9 @@ export const FirstAdminBody = z
 export const CreateClinicBody = z
   .object({
     name: requiredText(200),
-    code: ClinicCode.describe('2–8 uppercase letters or digits; part of every patient code, cannot change later'),
+    code: ClinicCode.describe(
+      '2–8 uppercase letters or digits; part of every patient code, cannot change later',
+    ),
     slug: ClinicSlug.describe('Typed at sign-in; unique across ClinicDesk'),
     ...profileFields,
     plan: requiredText(50).optional(),
@@ -116,7 +118,9 @@ export const ClinicSummary = z.object({
   plan: z.string(),
   subscriptionStatus: SubscriptionStatus,
   isActive: z.boolean(),
-  access: z.enum(['full', 'read_only', 'blocked']).describe('What the clinic may do now, from status and dates'),
+  access: z
+    .enum(['full', 'read_only', 'blocked'])
+    .describe('What the clinic may do now, from status and dates'),
   accessReason: z.string(),
   trialEndsAt: z.string().nullable(),
   paidUntil: z.string().nullable(),
@@ -147,11 +151,17 @@ export const ClinicDetail = ClinicSummary.extend({
   timezone: z.string(),
   updatedAt: z.string(),
   usageLines: z.array(UsageLineSchema),
-  statusHistory: z.array(AuditEvent).describe('Status and activation changes from the platform audit log, newest first'),
+  statusHistory: z
+    .array(AuditEvent)
+    .describe('Status and activation changes from the platform audit log, newest first'),
 });
 export type ClinicDetail = z.infer<typeof ClinicDetail>;
 
-export const CreateClinicResponse = z.object({ clinic: ClinicDetail, admin: StaffMember, setupLink: SetupLink });
+export const CreateClinicResponse = z.object({
+  clinic: ClinicDetail,
+  admin: StaffMember,
+  setupLink: SetupLink,
+});
 
 export const ClinicIdParams = z.object({ id: z.string().uuid() }).strict();
 export const ClinicUserParams = z.object({ id: z.string().uuid(), userId: z.string().uuid() }).strict();

@@ -47,19 +47,27 @@ export async function clinicLimits(trx: CapacityDb, clinicId: string): Promise<C
 
 /** True once a migration has created the `patients` table (the clinical tables arrive separately). */
 export async function patientsTableExists(trx: CapacityDb): Promise<boolean> {
-  const { rows } = await sql<{ present: boolean }>`SELECT to_regclass('patients') IS NOT NULL AS present`.execute(trx);
+  const { rows } = await sql<{
+    present: boolean;
+  }>`SELECT to_regclass('patients') IS NOT NULL AS present`.execute(trx);
   return rows[0]?.present === true;
 }
 
 async function countPatients(trx: CapacityDb, clinicId: string): Promise<number> {
   if (!(await patientsTableExists(trx))) return 0;
   const { rows } = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM patients WHERE clinic_id = ${clinicId} AND deleted_at IS NULL`.execute(trx);
+    SELECT count(*)::int AS n FROM patients WHERE clinic_id = ${clinicId} AND deleted_at IS NULL`.execute(
+    trx,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
 /** Active records of one limited resource. */
-export async function countResource(trx: CapacityDb, clinicId: string, resource: CapacityResource): Promise<number> {
+export async function countResource(
+  trx: CapacityDb,
+  clinicId: string,
+  resource: CapacityResource,
+): Promise<number> {
   if (resource === 'patients') return countPatients(trx, clinicId);
   const row = await trx
     .selectFrom('users')
@@ -116,11 +124,9 @@ export async function assertCapacity(
   });
 }
 
-/** Limits, usage and one human line per resource ("8 of 10 doctors"), as clinic screens show them. */
-export async function usageReport(trx: CapacityDb, clinicId: string) {
-  const limits = await clinicLimits(trx, clinicId);
-  const usage = await clinicUsage(trx, clinicId);
-  const lines = usageSummary(limits, usage).map((line) => ({
+/** One display line per resource with its sentence ("8 of 10 doctors"), as clinic screens and the console show them. */
+export function usageLines(limits: CapacityLimits, usage: CapacityUsage) {
+  return usageSummary(limits, usage).map((line) => ({
     resource: line.resource,
     limit: line.limit,
     used: line.used,
@@ -129,5 +135,11 @@ export async function usageReport(trx: CapacityDb, clinicId: string) {
     overLimit: line.overLimit,
     text: describeUsage(line),
   }));
-  return { limits, usage, lines };
+}
+
+/** Limits, usage and the display lines of one clinic. */
+export async function usageReport(trx: CapacityDb, clinicId: string) {
+  const limits = await clinicLimits(trx, clinicId);
+  const usage = await clinicUsage(trx, clinicId);
+  return { limits, usage, lines: usageLines(limits, usage) };
 }

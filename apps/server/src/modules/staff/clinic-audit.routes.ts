@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses } from '../../lib/route-schemas';
 import { AuditEvent, listClinicEvents } from '../audit/audit.repository';
+import { InvalidRequest } from './invalid-request.schema';
 import { ClinicAuditQuery } from './staff.schema';
 
 /** The clinic's own audit trail (prefix `/v1/clinic/audit`), newest first, paged by `beforeSeq`. */
@@ -19,14 +20,21 @@ export const clinicAuditRoutes: FastifyPluginAsyncZod = async (app) => {
         response: {
           200: z.object({
             events: z.array(AuditEvent),
-            nextBeforeSeq: z.number().int().nullable().describe('Pass as beforeSeq for the next page; null at the end'),
+            nextBeforeSeq: z
+              .number()
+              .int()
+              .nullable()
+              .describe('Pass as beforeSeq for the next page; null at the end'),
           }),
-          ...errorResponses(400, 401, 403),
+          400: InvalidRequest,
+          ...errorResponses(401, 403),
         },
       },
     },
     async (request) => {
-      const events = await app.tenantOf(request).read((trx, clinicId) => listClinicEvents(trx, clinicId, request.query));
+      const events = await app
+        .tenantOf(request)
+        .read((trx, clinicId) => listClinicEvents(trx, clinicId, request.query));
       const last = events.at(-1);
       return { events, nextBeforeSeq: events.length === request.query.limit && last ? last.seq : null };
     },

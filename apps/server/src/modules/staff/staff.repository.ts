@@ -11,7 +11,10 @@ function staffQuery(db: Kysely<DB>, clinicId: string) {
   return db
     .selectFrom('users as u')
     .leftJoin('doctor_profiles as d', (j) =>
-      j.onRef('d.clinic_id', '=', 'u.clinic_id').onRef('d.user_id', '=', 'u.id').on('d.deleted_at', 'is', null),
+      j
+        .onRef('d.clinic_id', '=', 'u.clinic_id')
+        .onRef('d.user_id', '=', 'u.id')
+        .on('d.deleted_at', 'is', null),
     )
     .select([
       'u.id',
@@ -65,7 +68,11 @@ export function toStaffMember(row: StaffRow): StaffMember {
 
 /** The clinic's staff: admins first, then doctors, receptionists, lab technicians; by name. */
 export async function listStaff(db: Kysely<DB>, clinicId: string): Promise<StaffMember[]> {
-  const rows = await staffQuery(db, clinicId).orderBy('u.role').orderBy('u.display_name').orderBy('u.id').execute();
+  const rows = await staffQuery(db, clinicId)
+    .orderBy('u.role')
+    .orderBy('u.display_name')
+    .orderBy('u.id')
+    .execute();
   return rows.map(toStaffMember);
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notFound } from '../../lib/app-error';
 import { errorResponses } from '../../lib/route-schemas';
+import { InvalidRequest } from './invalid-request.schema';
 import { findStaffRow, listStaff, toStaffMember } from './staff.repository';
 import {
   CreateStaffBody,
@@ -55,14 +56,18 @@ export const staffRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         summary: 'Create a staff account (with an initial password, or get a one-time setup link)',
         security,
         body: CreateStaffBody,
-        response: { 201: CreateStaffResponse, ...errorResponses(400, 401, 402, 403, 409) },
+        response: { 201: CreateStaffResponse, 400: InvalidRequest, ...errorResponses(401, 402, 403, 409) },
       },
     },
     async (request, reply) => {
       const scope = app.tenantOf(request);
       const passwordHash = await initialPasswordHash(request.body.password, request.body.username);
       const created = await scope.write((trx, clinicId) =>
-        createStaff(trx, clinicId, scope.actor, request.body, { passwordHash, now: app.now(), publicUrl: opts.publicUrl }),
+        createStaff(trx, clinicId, scope.actor, request.body, {
+          passwordHash,
+          now: app.now(),
+          publicUrl: opts.publicUrl,
+        }),
       );
       return reply.status(201).send(created);
     },
@@ -82,7 +87,9 @@ export const staffRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
       },
     },
     async (request) => {
-      const row = await app.tenantOf(request).read((trx, clinicId) => findStaffRow(trx, clinicId, request.params.id));
+      const row = await app
+        .tenantOf(request)
+        .read((trx, clinicId) => findStaffRow(trx, clinicId, request.params.id));
       if (!row) throw notFound('Staff member');
       return toStaffMember(row);
     },
@@ -99,7 +106,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         security,
         params: StaffIdParams,
         body: UpdateStaffBody,
-        response: { 200: StaffMember, ...errorResponses(400, 401, 402, 403, 404, 409) },
+        response: { 200: StaffMember, 400: InvalidRequest, ...errorResponses(401, 402, 403, 404, 409) },
       },
     },
     async (request) => {
@@ -144,7 +151,8 @@ export const staffRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
       config: { access: 'staff.manage' },
       schema: {
         tags,
-        summary: "Reset a staff member's access: old password and sessions end, a new one-time link is returned",
+        summary:
+          "Reset a staff member's access: old password and sessions end, a new one-time link is returned",
         security,
         params: StaffIdParams,
         response: { 200: SetupLink, ...errorResponses(401, 402, 403, 404) },
@@ -153,7 +161,10 @@ export const staffRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
     async (request) => {
       const scope = app.tenantOf(request);
       return scope.write((trx, clinicId) =>
-        resetStaffAccess(trx, clinicId, scope.actor, request.params.id, { now: app.now(), publicUrl: opts.publicUrl }),
+        resetStaffAccess(trx, clinicId, scope.actor, request.params.id, {
+          now: app.now(),
+          publicUrl: opts.publicUrl,
+        }),
       );
     },
   );
@@ -170,7 +181,7 @@ export const staffSetupRoutes: FastifyPluginAsyncZod<{ rateLimitPerMinute: numbe
         tags,
         summary: 'Choose a password with a one-time setup link (single use, expires after 72 hours)',
         body: SetupPasswordBody,
-        response: { 200: SetupPasswordResponse, ...errorResponses(400, 403, 429) },
+        response: { 200: SetupPasswordResponse, 400: InvalidRequest, ...errorResponses(403, 429) },
       },
     },
     async (request) => redeemSetupToken({ db: app.db, now: app.now }, request.body, request.ip),

@@ -98,6 +98,12 @@ export const ClinicAuditQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
     beforeSeq: z.coerce.number().int().min(1).optional(),
-    action: z.string().trim().min(1).max(100).optional().describe('Action prefix, e.g. "staff." or "auth.login"'),
+    action: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Action prefix, e.g. "staff." or "auth.login"'),
   })
   .strict();

@@ -10,8 +10,20 @@ import { inClinic, type TenantTransaction } from '../../plugins/tenancy.plugin';
 import { type AuditActor, recordClinicEvent } from '../audit/audit.repository';
 import { revokeSessions } from '../auth/auth.service';
 import { assertCapacity } from '../capacity/capacity.service';
-import { countActiveAdmins, findStaffRow, licenceHolder, toStaffMember, usernameTaken } from './staff.repository';
-import type { CreateStaffBody, SetupLink, SetupPasswordBody, StaffMember, UpdateStaffBody } from './staff.schema';
+import {
+  countActiveAdmins,
+  findStaffRow,
+  licenceHolder,
+  toStaffMember,
+  usernameTaken,
+} from './staff.repository';
+import type {
+  CreateStaffBody,
+  SetupLink,
+  SetupPasswordBody,
+  StaffMember,
+  UpdateStaffBody,
+} from './staff.schema';
 
 /**
  * Staff accounts of a clinic: create, edit, deactivate / reactivate, and one-time setup links.
@@ -64,7 +76,11 @@ export async function issueSetupToken(
 }
 
 /** The link a person opens to choose their password; the token travels in the fragment, never to a server log. */
-export function setupLink(publicUrl: string, clinicSlug: string, issued: { token: string; expiresAt: Date }): SetupLink {
+export function setupLink(
+  publicUrl: string,
+  clinicSlug: string,
+  issued: { token: string; expiresAt: Date },
+): SetupLink {
   const base = publicUrl.replace(/\/+$/, '');
   return {
     url: `${base}/setup#token=${encodeURIComponent(issued.token)}&clinic=${encodeURIComponent(clinicSlug)}`,
@@ -78,7 +94,10 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /** Checks an initial password and hashes it; done before the clinic lock is taken (hashing is slow). */
-export async function initialPasswordHash(password: string | undefined, username: string): Promise<string | null> {
+export async function initialPasswordHash(
+  password: string | undefined,
+  username: string,
+): Promise<string | null> {
   if (password === undefined) return null;
   const problem = passwordProblem(password, [username]);
   if (problem) throw new AppError('VALIDATION_FAILED', problem, { field: 'password' });
@@ -118,9 +137,13 @@ export async function createStaff(
     });
   }
   if (input.doctor && (await licenceHolder(trx, clinicId, input.doctor.licenceNumber))) {
-    throw new AppError('CONFLICT', `Another doctor of this clinic has licence number ${input.doctor.licenceNumber}`, {
-      field: 'doctor.licenceNumber',
-    });
+    throw new AppError(
+      'CONFLICT',
+      `Another doctor of this clinic has licence number ${input.doctor.licenceNumber}`,
+      {
+        field: 'doctor.licenceNumber',
+      },
+    );
   }
   const userId = uuidv7(opts.now.getTime());
   try {
@@ -158,7 +181,8 @@ export async function createStaff(
     }
   } catch (err) {
     // Only a writer outside the clinic lock (the platform path) could get here first.
-    if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'That username or licence number is already taken');
+    if (isUniqueViolation(err))
+      throw new AppError('CONFLICT', 'That username or licence number is already taken');
     throw err;
   }
   const issued = opts.passwordHash ? null : await issueSetupToken(trx, clinicId, userId, 'setup', opts.now);
@@ -195,9 +219,13 @@ export async function updateStaff(
     throw new AppError('VALIDATION_FAILED', 'Only doctors have a doctor profile', { field: 'doctor' });
   }
   if (doctor?.licenceNumber && (await licenceHolder(trx, clinicId, doctor.licenceNumber, userId))) {
-    throw new AppError('CONFLICT', `Another doctor of this clinic has licence number ${doctor.licenceNumber}`, {
-      field: 'doctor.licenceNumber',
-    });
+    throw new AppError(
+      'CONFLICT',
+      `Another doctor of this clinic has licence number ${doctor.licenceNumber}`,
+      {
+        field: 'doctor.licenceNumber',
+      },
+    );
   }
   const userFields = {
     ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
@@ -215,7 +243,9 @@ export async function updateStaff(
       ...(doctor.specialization !== undefined ? { specialization: doctor.specialization } : {}),
       ...(doctor.licenceNumber !== undefined ? { licence_number: doctor.licenceNumber } : {}),
       ...(doctor.qualification !== undefined ? { qualification: doctor.qualification } : {}),
-      ...(doctor.registrationCouncil !== undefined ? { registration_council: doctor.registrationCouncil } : {}),
+      ...(doctor.registrationCouncil !== undefined
+        ? { registration_council: doctor.registrationCouncil }
+        : {}),
     };
     if (row.profile_id) {
       await trx
@@ -285,7 +315,11 @@ export async function setStaffActive(
   }
   await trx
     .updateTable('users')
-    .set({ is_active: active, updated_at: now, ...(active ? { failed_login_count: 0, locked_until: null } : {}) })
+    .set({
+      is_active: active,
+      updated_at: now,
+      ...(active ? { failed_login_count: 0, locked_until: null } : {}),
+    })
     .where('clinic_id', '=', clinicId)
     .where('id', '=', userId)
     .execute();
@@ -378,8 +412,18 @@ export async function redeemSetupToken(
   const found = await inClinic(deps.db.app, clinic.id, (trx, clinicId) =>
     trx
       .selectFrom('password_setup_tokens as t')
-      .innerJoin('users as u', (j) => j.onRef('u.clinic_id', '=', 't.clinic_id').onRef('u.id', '=', 't.user_id'))
-      .select(['t.token_hash', 't.used_at', 't.expires_at', 't.purpose', 'u.id as user_id', 'u.username', 'u.role'])
+      .innerJoin('users as u', (j) =>
+        j.onRef('u.clinic_id', '=', 't.clinic_id').onRef('u.id', '=', 't.user_id'),
+      )
+      .select([
+        't.token_hash',
+        't.used_at',
+        't.expires_at',
+        't.purpose',
+        'u.id as user_id',
+        'u.username',
+        'u.role',
+      ])
       .select(['u.is_active', 'u.deleted_at'])
       .where('t.clinic_id', '=', clinicId)
       .where('t.id', '=', tokenId)
@@ -426,7 +470,13 @@ export async function redeemSetupToken(
       if (!claimed) return false;
       await trx
         .updateTable('users')
-        .set({ password_hash: hash, password_changed_at: now, failed_login_count: 0, locked_until: null, updated_at: now })
+        .set({
+          password_hash: hash,
+          password_changed_at: now,
+          failed_login_count: 0,
+          locked_until: null,
+          updated_at: now,
+        })
         .where('clinic_id', '=', clinicId)
         .where('id', '=', claimed.user_id)
         .execute();
