@@ -1,5 +1,7 @@
+export { type AuthClient, createAuthClient, createTokenKeeper } from './auth-client';
 export { type BackoffOptions, backoffDelay } from './backoff.policy';
 export { type Cancel, type Clock, systemClock } from './clock';
+export { createHttpTransport, errorFromResponse, type HttpTransportOptions } from './http-transport';
 export {
   createRetryScheduler,
   type RetryScheduler,
@@ -7,9 +9,23 @@ export {
   type RetrySchedulerState,
 } from './retry.scheduler';
 export {
+  createSyncEngine,
+  type EngineStatus,
+  type ReadOnlyReason,
+  type SyncEngine,
+  type SyncEngineOptions,
+} from './sync-engine';
+export {
   initialSyncStatus,
   reduceSyncStatus,
   type SyncError,
   type SyncStatus,
   type SyncStatusEvent,
 } from './sync-status.reducer';
+export type { SyncCursorState, SyncStore } from './sync-store.port';
+export {
+  type LiveConnection,
+  type SyncTransport,
+  TransportError,
+  type TransportErrorKind,
+} from './transport';

@@ -85,6 +85,8 @@ export const pullResponseSchema = z
     changes: changeListSchema,
     hasMore: z.boolean(),
     nextCursor: z.int().min(0),
+    /** At most this many changes remain after `nextCursor` (an upper bound: for progress bars). */
+    remaining: z.int().min(0).optional(),
     ackSeq: z.int().min(0),
     decisions: z.array(groupDecisionSchema),
     clinic: clinicSnapshotSchema,

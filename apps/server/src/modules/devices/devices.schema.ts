@@ -1,19 +1,14 @@
+import {
+  deviceStatusResponseSchema,
+  registerDeviceRequestSchema,
+  registerDeviceResponseSchema,
+} from '@clinicdesk/sync-protocol';
 import { z } from 'zod';
 
-export const RegisterDeviceBody = z
-  .object({
-    clinicSlug: z.string().trim().toLowerCase().min(2).max(63),
-    name: z.string().trim().min(1).max(80),
-    platform: z.string().trim().max(40).default(''),
-    appVersion: z.string().trim().max(40).default(''),
-  })
-  .strict();
-
-export const RegisterDeviceResponse = z.object({
-  deviceId: z.string().uuid(),
-  deviceSecret: z.string().describe('Shown once; the device keeps it to prove who it is'),
-  status: z.enum(['pending', 'approved', 'revoked']),
-});
+/** Registration and status polling are part of the device wire contract (sync-protocol). */
+export const RegisterDeviceBody = registerDeviceRequestSchema;
+export const RegisterDeviceResponse = registerDeviceResponseSchema;
+export const DeviceStatusResponse = deviceStatusResponseSchema;
 
 export const Device = z.object({
   id: z.string().uuid(),
@@ -31,4 +26,3 @@ export type Device = z.infer<typeof Device>;
 
 export const DeviceIdParams = z.object({ id: z.string().uuid() }).strict();
 export const RenameDeviceBody = z.object({ name: z.string().trim().min(1).max(80) }).strict();
-export const DeviceStatusResponse = z.object({ status: z.enum(['pending', 'approved', 'revoked']) });

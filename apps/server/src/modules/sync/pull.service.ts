@@ -116,7 +116,8 @@ export async function pullChanges(
         .where('id', '=', caller.deviceId)
         .execute();
       const clinic = await clinicSnapshot(trx, clinicId, caller.deviceId, deps);
-      return { changes, hasMore, nextCursor, ackSeq, decisions, clinic };
+      const remaining = Math.max(0, (state?.last_seq ?? nextCursor) - nextCursor);
+      return { changes, hasMore, nextCursor, remaining, ackSeq, decisions, clinic };
     },
     { snapshot: true },
   );

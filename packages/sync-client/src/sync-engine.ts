@@ -1,0 +1,329 @@
+/*
+ * The device's sync engine (DESIGN §5).
+ *
+ * Invariants:
+ * - One cycle at a time: push every pending group (oldest first, in batches), top up counter
+ *   blocks, then pull pages until the server has no more. A local write or a live poke during a
+ *   cycle asks for exactly one more cycle after it.
+ * - A network failure (or a 5xx) rejects the cycle, and the retry scheduler tries again on its own
+ *   with exponential backoff and jitter — nothing waits for the next local write.
+ * - Nothing is dropped: a refused group goes to the store's inbox with its reason and payload;
+ *   RESET_REQUIRED re-bootstraps but keeps the outbox; 426 turns the device read-only and keeps
+ *   the outbox.
+ * - The device turns read-only when its licence lease has run out while offline, or when the
+ *   clinic's subscription no longer allows writes; it turns writable again as soon as a pull says so.
+ */
+import { PROTOCOL_VERSION, type PullResponse, SCHEMA_VERSION } from '@clinicdesk/sync-protocol';
+import { backoffDelay } from './backoff.policy';
+import type { Cancel, Clock } from './clock';
+import { createRetryScheduler, type RetryScheduler } from './retry.scheduler';
+import {
+  initialSyncStatus,
+  reduceSyncStatus,
+  type SyncError,
+  type SyncStatus,
+  type SyncStatusEvent,
+} from './sync-status.reducer';
+import type { SyncStore } from './sync-store.port';
+import { type LiveConnection, type SyncTransport, TransportError } from './transport';
+
+export type ReadOnlyReason =
+  | 'licence_lapsed'
+  | 'subscription_inactive'
+  | 'clinic_suspended'
+  | 'upgrade_required';
+
+export interface EngineStatus extends SyncStatus {
+  readOnly: ReadOnlyReason | null;
+  /** First-sync progress (rows done / total), null once bootstrapped. */
+  progress: { done: number; total: number } | null;
+  /** The live event stream is connected. */
+  live: boolean;
+  licence: { status: string; expiresAt: string } | null;
+}
+
+export interface SyncEngineOptions {
+  store: SyncStore;
+  transport: SyncTransport;
+  clock: Clock;
+  random?: () => number;
+  /** Groups per push request. */
+  pushBatch?: number;
+  /** Changes per pull page. */
+  pullLimit?: number;
+  /** Lease more numbers when fewer than this remain in a counter's blocks. */
+  leaseThreshold?: number;
+  leaseSize?: number;
+  /** Fallback poll after a successful cycle (live pokes do the real work). */
+  intervalMs?: number;
+  /** The clinic's calendar day and year for counters (defaults to UTC). */
+  today?: () => { date: string; year: number };
+  /** Whether to keep the live event stream open while started. */
+  live?: boolean;
+}
+
+export interface SyncEngine {
+  start(): void;
+  stop(): Promise<void>;
+  /** Runs a cycle now (cutting any backoff short) and resolves when the engine is idle again. */
+  syncNow(): Promise<void>;
+  /** Tells the engine a local write committed. */
+  notifyLocalWrite(): void;
+  status(): EngineStatus;
+  onStatus(listener: (status: EngineStatus) => void): () => void;
+}
+
+/** Stops a cycle without retrying: the failure needs a person (sign-in, update, suspension). */
+class Halt extends Error {}
+
+/** Creates the engine; call `start()` to begin. */
+export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
+  const { store, transport, clock } = opts;
+  const random = opts.random ?? Math.random;
+  const pushBatch = opts.pushBatch ?? 100;
+  const pullLimit = opts.pullLimit ?? 1000;
+  const leaseThreshold = opts.leaseThreshold ?? 20;
+  const leaseSize = opts.leaseSize ?? 100;
+  const today =
+    opts.today ??
+    (() => {
+      const d = new Date(clock.now());
+      return { date: d.toISOString().slice(0, 10), year: d.getUTCFullYear() };
+    });
+
+  const listeners = new Set<(s: EngineStatus) => void>();
+  const initialCursor = store.cursorState();
+  let status: EngineStatus = {
+    ...initialSyncStatus(store.pendingCount()),
+    readOnly: null,
+    progress: initialCursor.bootstrapped ? null : initialCursor.progress,
+    live: false,
+    licence: null,
+    lastSyncAt: initialCursor.lastSyncAt ? Date.parse(initialCursor.lastSyncAt) : null,
+  };
+  let halted = false;
+  let live: LiveConnection | null = null;
+  let liveRetry: Cancel | null = null;
+  let liveFailures = 0;
+  let started = false;
+  // syncNow waits for a cycle that *starts* after it was called, so it covers every earlier write.
+  let cyclesStarted = 0;
+  let cyclesFinished = 0;
+  let waiters: { target: number; resolve: () => void }[] = [];
+
+  function emit(patch: Partial<EngineStatus>, event?: SyncStatusEvent) {
+    const base = event ? reduceSyncStatus(status, event) : status;
+    status = { ...status, ...base, ...patch };
+    for (const l of listeners) l(status);
+  }
+
+  function setReadOnly(reason: ReadOnlyReason | null) {
+    if (status.readOnly === reason) return;
+    store.setReadOnly(reason);
+    emit({ readOnly: reason });
+  }
+
+  function evaluateAccess(page?: PullResponse) {
+    if (page) {
+      const licence = { status: page.clinic.status, expiresAt: page.clinic.lease.expiresAt };
+      emit({ licence });
+      if (page.clinic.status === 'suspended') return setReadOnly('clinic_suspended');
+      if (page.clinic.status === 'expired') return setReadOnly('subscription_inactive');
+      return setReadOnly(null);
+    }
+    const licence = status.licence;
+    if (licence && !status.online && Date.parse(licence.expiresAt) <= clock.now())
+      setReadOnly('licence_lapsed');
+  }
+
+  function syncError(error: unknown): SyncError {
+    if (error instanceof TransportError && error.kind === 'server' && error.code) {
+      return { kind: 'server', code: error.code, message: error.message, at: clock.now() };
+    }
+    return { kind: 'network', message: (error as Error).message, at: clock.now() };
+  }
+
+  async function pushAll(): Promise<void> {
+    for (;;) {
+      const groups = store.pendingGroups(pushBatch);
+      if (groups.length === 0) return;
+      const response = await transport.push({
+        protocolVersion: PROTOCOL_VERSION,
+        schemaVersion: SCHEMA_VERSION,
+        groups,
+      });
+      // SEQUENCE_GAP refusals are not decisions (the server recorded nothing): keep those groups.
+      const decided = response.results.filter((r) => !(r.status === 'refused' && r.code === 'SEQUENCE_GAP'));
+      store.recordPushResults(decided);
+      emit({}, { type: 'pending-changed', pending: store.pendingCount() });
+      if (decided.length < response.results.length) {
+        throw new Halt('The server and this device disagree about the order of changes; contact support');
+      }
+      if (decided.length === 0) return;
+    }
+  }
+
+  async function topUpCounters(): Promise<void> {
+    if (status.readOnly) return;
+    const { date, year } = today();
+    const wanted = [
+      { counter: 'patient_code' as const, scope: String(year) },
+      { counter: 'queue_token' as const, scope: date },
+    ];
+    for (const w of wanted) {
+      if (store.counterRemaining(w.counter, w.scope) >= leaseThreshold) continue;
+      const lease = await transport.lease({
+        protocolVersion: PROTOCOL_VERSION,
+        schemaVersion: SCHEMA_VERSION,
+        counter: w.counter,
+        scope: w.scope,
+        size: leaseSize,
+      } as Parameters<SyncTransport['lease']>[0]);
+      store.addCounterBlock(lease);
+    }
+  }
+
+  async function pullAll(): Promise<void> {
+    for (;;) {
+      const state = store.cursorState();
+      let page: PullResponse;
+      try {
+        page = await transport.pull(state.cursor, pullLimit);
+      } catch (error) {
+        if (error instanceof TransportError && error.code === 'RESET_REQUIRED') {
+          store.resetForRebootstrap();
+          store.setCursorState({ cursor: 0, bootstrapped: false, progress: null });
+          continue;
+        }
+        throw error;
+      }
+      store.applyPull(page);
+      store.recordPushResults(page.decisions);
+      if (!state.bootstrapped) {
+        const done = (state.progress?.done ?? 0) + page.changes.length;
+        const progress = { done, total: done + (page.remaining ?? 0) };
+        store.setCursorState({ progress, ...(page.hasMore ? {} : { bootstrapped: true, progress: null }) });
+        emit({ progress: page.hasMore ? progress : null });
+      }
+      evaluateAccess(page);
+      if (!page.hasMore) return;
+    }
+  }
+
+  function finishCycle() {
+    cyclesFinished += 1;
+    const ready = waiters.filter((w) => cyclesFinished >= w.target);
+    waiters = waiters.filter((w) => cyclesFinished < w.target);
+    for (const w of ready) w.resolve();
+  }
+
+  async function cycle(): Promise<void> {
+    cyclesStarted += 1;
+    if (halted) {
+      finishCycle();
+      return;
+    }
+    emit({}, { type: 'sync-started' });
+    try {
+      await pushAll();
+      await pullAll();
+      await topUpCounters();
+      const at = clock.now();
+      store.setCursorState({ lastSyncAt: new Date(at).toISOString() });
+      emit({}, { type: 'sync-succeeded', at, pending: store.pendingCount() });
+    } catch (error) {
+      emit({}, { type: 'sync-failed', error: syncError(error) });
+      if (error instanceof Halt) return;
+      if (error instanceof TransportError && error.kind === 'server') {
+        switch (error.code) {
+          case 'UPGRADE_REQUIRED':
+            halted = true;
+            setReadOnly('upgrade_required');
+            return;
+          case 'CLINIC_SUSPENDED':
+            setReadOnly('clinic_suspended');
+            return;
+          case 'UNAUTHORIZED':
+          case 'FORBIDDEN':
+            // Signed out or device revoked: a person must act; retrying cannot help.
+            return;
+          default:
+            // Other refusals of a whole request (e.g. a lease while read-only) wait for the next cycle.
+            return;
+        }
+      }
+      emit({}, { type: 'offline' });
+      evaluateAccess();
+      throw error;
+    } finally {
+      emit({ syncing: false });
+      finishCycle();
+    }
+  }
+
+  const scheduler: RetryScheduler = createRetryScheduler({
+    clock,
+    random,
+    run: cycle,
+    baseMs: 500,
+    maxMs: 60_000,
+    ...(opts.intervalMs ? { intervalMs: opts.intervalMs } : {}),
+  });
+
+  function openLive() {
+    if (!started || opts.live === false || live) return;
+    live = transport.openEvents({
+      onOpen: () => {
+        liveFailures = 0;
+        emit({ live: true });
+        scheduler.trigger();
+      },
+      onPoke: () => scheduler.trigger(),
+      onClose: () => {
+        live = null;
+        emit({ live: false });
+        if (!started) return;
+        const delay = backoffDelay(liveFailures, { baseMs: 1000, maxMs: 30_000, random });
+        liveFailures += 1;
+        liveRetry = clock.schedule(() => {
+          liveRetry = null;
+          openLive();
+        }, delay);
+      },
+    });
+  }
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      evaluateAccess();
+      openLive();
+      scheduler.trigger();
+    },
+    async stop() {
+      started = false;
+      liveRetry?.();
+      live?.close();
+      live = null;
+      await scheduler.stop();
+      for (const w of waiters) w.resolve();
+      waiters = [];
+    },
+    async syncNow() {
+      if (scheduler.state().stopped) return;
+      const done = new Promise<void>((resolve) => waiters.push({ target: cyclesStarted + 1, resolve }));
+      scheduler.retryNow();
+      await done;
+    },
+    notifyLocalWrite() {
+      emit({}, { type: 'pending-changed', pending: store.pendingCount() });
+      scheduler.trigger();
+    },
+    status: () => status,
+    onStatus(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/*
+ * The engine's view of the server. Injected, so tests put a faulty network between device and
+ * server and the desktop uses the HTTP transport.
+ *
+ * Invariants:
+ * - A transport call either resolves with a parsed, valid response or rejects with a
+ *   `TransportError` saying whether it was the network (retry later) or the server (with its code).
+ * - Pushing the same groups twice is safe: the server answers decided groups from memory.
+ */
+import type {
+  ErrorCode,
+  LeaseRequest,
+  LeaseResponse,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+} from '@clinicdesk/sync-protocol';
+
+export type TransportErrorKind = 'network' | 'server';
+
+/** Why a transport call failed. */
+export class TransportError extends Error {
+  readonly kind: TransportErrorKind;
+  readonly code: ErrorCode | null;
+  readonly status: number | null;
+  readonly details: unknown;
+
+  constructor(
+    kind: TransportErrorKind,
+    message: string,
+    opts: { code?: ErrorCode | null; status?: number | null; details?: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'TransportError';
+    this.kind = kind;
+    this.code = opts.code ?? null;
+    this.status = opts.status ?? null;
+    this.details = opts.details;
+  }
+}
+
+export interface LiveConnection {
+  close(): void;
+}
+
+export interface SyncTransport {
+  push(request: PushRequest): Promise<PushResponse>;
+  pull(cursor: number, limit: number): Promise<PullResponse>;
+  lease(request: LeaseRequest): Promise<LeaseResponse>;
+  /** Opens the live event stream; `onPoke` on every "changes" event, `onClose` when it ends. */
+  openEvents(handlers: {
+    onPoke: () => void;
+    onOpen?: () => void;
+    onClose: (error?: unknown) => void;
+  }): LiveConnection;
+}
