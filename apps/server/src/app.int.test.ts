@@ -94,7 +94,7 @@ describe('error bodies', () => {
     });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json().error.code).toBe('VALIDATION_FAILED');
-    expect(invalid.json().error.details.length).toBeGreaterThanOrEqual(2);
+    expect(invalid.json().error.details.issues.length).toBeGreaterThanOrEqual(2);
     const unknown = await t.app.inject({
       method: 'POST',
       url: '/__test/echo',

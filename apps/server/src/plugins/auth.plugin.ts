@@ -25,9 +25,10 @@ export type Caller = AccessClaims;
  * - `public`: no token (login, refresh, device registration);
  * - `authenticated`: any signed-in caller with a live session;
  * - `clinic`: any signed-in clinic user (the route acts on the caller's own clinic);
+ * - `device`: clinic staff signed in on a registered device (sync);
  * - a Permission: the caller's role must have it (super-admin routes use `platform.manage`).
  */
-export const RouteAccess = z.union([z.enum(['public', 'authenticated', 'clinic']), Permission]);
+export const RouteAccess = z.union([z.enum(['public', 'authenticated', 'clinic', 'device']), Permission]);
 export type RouteAccess = z.infer<typeof RouteAccess>;
 
 declare module '@fastify/jwt' {
@@ -171,6 +172,12 @@ export const authPlugin = fp(
       if (access === 'authenticated') return;
       if (access === 'clinic') {
         if (!caller.clinicId) throw new AppError('FORBIDDEN', 'This route is for clinic users');
+        return;
+      }
+      if (access === 'device') {
+        if (!caller.clinicId || !caller.deviceId || caller.role === 'patient') {
+          throw new AppError('FORBIDDEN', 'Sync needs clinic staff on a registered ClinicDesk device');
+        }
         return;
       }
       if (!can(caller.role, access)) {

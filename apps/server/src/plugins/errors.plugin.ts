@@ -36,14 +36,18 @@ function fromFastifyError(err: FastifyError): { code: ErrorCode; message: string
 export const errorsPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((err: FastifyError, request, reply) => {
+      // Error bodies bypass the route's response serializer: they always have the one shape.
+      reply.serializer((payload: unknown) => JSON.stringify(payload));
       if (err instanceof AppError) {
         return reply.status(httpStatusFor(err.code)).send(body(err.code, err.message, err.details));
       }
       if (hasZodFastifySchemaValidationErrors(err)) {
-        const details = err.validation.map((v) => ({
-          path: v.instancePath || `/${err.validationContext ?? ''}`,
-          message: v.message,
-        }));
+        const details = {
+          issues: err.validation.map((v) => ({
+            path: v.instancePath || `/${err.validationContext ?? ''}`,
+            message: v.message,
+          })),
+        };
         return reply.status(400).send(body('VALIDATION_FAILED', 'Request is invalid', details));
       }
       const mapped = fromFastifyError(err);

@@ -58,7 +58,7 @@ export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: Signi
   app.post(
     '/push',
     {
-      config: { access: 'clinic' },
+      config: { access: 'device' },
       serializerCompiler: fastSerializer,
       schema: {
         tags: ['sync'],
@@ -79,7 +79,7 @@ export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: Signi
   app.get(
     '/pull',
     {
-      config: { access: 'clinic' },
+      config: { access: 'device' },
       serializerCompiler: fastSerializer,
       schema: {
         tags: ['sync'],
@@ -105,7 +105,7 @@ export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: Signi
   app.post(
     '/leases',
     {
-      config: { access: 'clinic' },
+      config: { access: 'device' },
       schema: {
         tags: ['sync'],
         summary: 'Lease a block of counter numbers',
@@ -127,7 +127,7 @@ export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: Signi
   app.get(
     '/events',
     {
-      config: { access: 'clinic' },
+      config: { access: 'device' },
       schema: {
         tags: ['sync'],
         summary: 'Server-sent events: a poke whenever the clinic has new changes',
