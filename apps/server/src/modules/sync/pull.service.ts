@@ -5,6 +5,7 @@ import type { DB } from '../../db/tables';
 import { AppError } from '../../lib/app-error';
 import { type SigningKey, signPayload } from '../../lib/signing-keys';
 import { inClinic, type TenantTransaction } from '../../plugins/tenancy.plugin';
+import { recordClinicEvent } from '../audit/audit.repository';
 import { type Row, rowToRecord } from './sync-rows';
 
 /**
@@ -44,6 +45,35 @@ function wireEntity(table: string): { entity: string; columns: readonly string[]
 
 /** One page of changes for a device, with its ack seq, recent decisions and the clinic snapshot. */
 export async function pullChanges(
+  deps: PullDeps,
+  caller: { clinicId: string; deviceId: string; sub: string; role: string },
+  cursor: number,
+  limit: number,
+): Promise<PullResponse> {
+  const page = await readPage(deps, caller, cursor, limit);
+  if (page.changes.length > 0) {
+    // A pull is a server-side read of patient data: audited, in its own transaction (the page was
+    // read in a snapshot, which must not be the one that extends the audit chain).
+    const entities: Record<string, number> = {};
+    for (const c of page.changes) entities[c.entity] = (entities[c.entity] ?? 0) + 1;
+    await inClinic(deps.db, caller.clinicId, (trx, clinicId) =>
+      recordClinicEvent(
+        trx,
+        clinicId,
+        { type: 'user', id: caller.sub, role: caller.role, deviceId: caller.deviceId },
+        {
+          action: 'sync.pull',
+          entity: 'change_log',
+          entityId: String(page.nextCursor),
+          details: { from: cursor, entities },
+        },
+      ),
+    );
+  }
+  return page;
+}
+
+async function readPage(
   deps: PullDeps,
   caller: { clinicId: string; deviceId: string },
   cursor: number,
