@@ -1,0 +1,47 @@
+/**
+ * The shapes the main process hands to the renderer. Plain JSON: they cross the preload bridge
+ * (structured clone) and the web host (JSON over HTTP) unchanged.
+ */
+import type { Permission, Role } from '@clinicdesk/domain';
+
+/** Languages of the interface. */
+export const LANGUAGES = ['en', 'hi', 'mr'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Which screen family the app is on; the main process decides, the renderer follows. */
+export type AppPhase = 'setup' | 'awaiting-approval' | 'sign-in' | 'locked' | 'ready';
+
+/** The signed-in user as screens need them. */
+export interface SessionUserView {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly permissions: readonly Permission[];
+}
+
+/** Everything the shell needs to pick a screen. */
+export interface AppState {
+  readonly phase: AppPhase;
+  readonly host: 'electron' | 'web';
+  readonly language: Language;
+  readonly idleLockSeconds: number;
+  readonly server: { readonly url: string; readonly clinicSlug: string } | null;
+  readonly device: {
+    readonly id: string;
+    readonly name: string;
+    readonly status: 'pending' | 'approved' | 'revoked';
+  } | null;
+  /** Server address to offer on the first-run screen. */
+  readonly suggestedServerUrl: string | null;
+  readonly clinicName: string | null;
+  readonly user: SessionUserView | null;
+  /** Signed in from the cached verifier and offline grant, without the server. */
+  readonly signedInOffline: boolean;
+}
+
+/** Things that changed in the main process; the renderer refetches what it shows. */
+export type AppEvent =
+  | { readonly type: 'state' }
+  | { readonly type: 'sync' }
+  | { readonly type: 'data'; readonly entities: readonly string[] };
