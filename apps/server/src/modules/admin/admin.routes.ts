@@ -5,7 +5,6 @@ import { callerOf } from '../../plugins/auth.plugin';
 import { actorOf } from '../../plugins/tenancy.plugin';
 import { listPlatformEvents } from '../audit/audit.repository';
 import { Device } from '../devices/devices.schema';
-import { InvalidRequest } from '../staff/invalid-request.schema';
 import { SetupLink, StaffList } from '../staff/staff.schema';
 import {
   ActiveBody,
@@ -60,7 +59,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         summary: 'Create a clinic and its first admin (who gets a one-time setup link, no password)',
         security,
         body: CreateClinicBody,
-        response: { 201: CreateClinicResponse, 400: InvalidRequest, ...errorResponses(401, 403, 409) },
+        response: { 201: CreateClinicResponse, ...errorResponses(400, 401, 403, 409) },
       },
     },
     async (request, reply) => {
@@ -79,7 +78,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         summary: 'Clinics with status, usage against limits and last sync; filtered, sorted, paged',
         security,
         querystring: ClinicListQuery,
-        response: { 200: ClinicList, 400: InvalidRequest, ...errorResponses(401, 403) },
+        response: { 200: ClinicList, ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => listClinics(deps, request.query),
@@ -95,7 +94,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         summary: 'One clinic: profile, subscription, usage, last sync and status history',
         security,
         params: ClinicIdParams,
-        response: { 200: ClinicDetail, ...errorResponses(401, 403, 404) },
+        response: { 200: ClinicDetail, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => getClinic(deps, request.params.id),
@@ -112,7 +111,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         security,
         params: ClinicIdParams,
         body: UpdateClinicBody,
-        response: { 200: ClinicDetail, 400: InvalidRequest, ...errorResponses(401, 403, 404) },
+        response: { 200: ClinicDetail, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => updateClinic(deps, actorOf(callerOf(request)), request.params.id, request.body),
@@ -129,7 +128,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         security,
         params: ClinicIdParams,
         body: StatusBody,
-        response: { 200: ClinicDetail, 400: InvalidRequest, ...errorResponses(401, 403, 404) },
+        response: { 200: ClinicDetail, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => setClinicStatus(deps, actorOf(callerOf(request)), request.params.id, request.body),
@@ -146,7 +145,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         security,
         params: ClinicIdParams,
         body: ActiveBody,
-        response: { 200: ClinicDetail, 400: InvalidRequest, ...errorResponses(401, 403, 404) },
+        response: { 200: ClinicDetail, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => setClinicActive(deps, actorOf(callerOf(request)), request.params.id, request.body),
@@ -162,7 +161,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         summary: "A clinic's staff accounts",
         security,
         params: ClinicIdParams,
-        response: { 200: StaffList, ...errorResponses(401, 403, 404) },
+        response: { 200: StaffList, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => ({ staff: await listClinicUsers(deps, request.params.id) }),
@@ -179,7 +178,10 @@ export const adminRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
           "Reset a clinic admin's access: old password and sessions end, a new one-time link is returned",
         security,
         params: ClinicUserParams,
-        response: { 200: SetupLink.extend({ username: z.string() }), ...errorResponses(401, 403, 404, 409) },
+        response: {
+          200: SetupLink.extend({ username: z.string() }),
+          ...errorResponses(400, 401, 403, 404, 409),
+        },
       },
     },
     async (request) =>
@@ -196,7 +198,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         summary: "A clinic's devices",
         security,
         params: ClinicIdParams,
-        response: { 200: z.object({ devices: z.array(Device) }), ...errorResponses(401, 403, 404) },
+        response: { 200: z.object({ devices: z.array(Device) }), ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => ({ devices: await listClinicDevices(deps, request.params.id) }),
@@ -212,7 +214,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         summary: "Revoke a clinic's device (its sessions end now)",
         security,
         params: ClinicDeviceParams,
-        response: { 200: Device, ...errorResponses(401, 403, 404) },
+        response: { 200: Device, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) =>
@@ -229,7 +231,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         summary: 'The platform audit log, newest first',
         security,
         querystring: PlatformAuditQuery,
-        response: { 200: AuditPage, 400: InvalidRequest, ...errorResponses(401, 403) },
+        response: { 200: AuditPage, ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {

@@ -186,8 +186,12 @@ export async function createClinic(
         })
         .execute();
     } catch (err) {
-      // Two creates racing for one slug: the unique index decides.
-      if (isUniqueViolation(err)) throw conflict('slug');
+      // Two creates racing for one slug or code: the unique index decides.
+      if (isUniqueViolation(err)) {
+        throw conflict(
+          String((err as { constraint?: unknown }).constraint).includes('code') ? 'code' : 'slug',
+        );
+      }
       throw err;
     }
     await trx

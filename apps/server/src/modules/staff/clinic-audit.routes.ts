@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses } from '../../lib/route-schemas';
 import { AuditEvent, listClinicEvents } from '../audit/audit.repository';
-import { InvalidRequest } from './invalid-request.schema';
 import { ClinicAuditQuery } from './staff.schema';
 
 /** The clinic's own audit trail (prefix `/v1/clinic/audit`), newest first, paged by `beforeSeq`. */
@@ -26,8 +25,7 @@ export const clinicAuditRoutes: FastifyPluginAsyncZod = async (app) => {
               .nullable()
               .describe('Pass as beforeSeq for the next page; null at the end'),
           }),
-          400: InvalidRequest,
-          ...errorResponses(401, 403),
+          ...errorResponses(400, 401, 403),
         },
       },
     },

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notFound } from '../../lib/app-error';
 import { errorResponses } from '../../lib/route-schemas';
-import { InvalidRequest } from './invalid-request.schema';
 import { findStaffRow, listStaff, toStaffMember } from './staff.repository';
 import {
   CreateStaffBody,
@@ -56,7 +55,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         summary: 'Create a staff account (with an initial password, or get a one-time setup link)',
         security,
         body: CreateStaffBody,
-        response: { 201: CreateStaffResponse, 400: InvalidRequest, ...errorResponses(401, 402, 403, 409) },
+        response: { 201: CreateStaffResponse, ...errorResponses(400, 401, 402, 403, 409) },
       },
     },
     async (request, reply) => {
@@ -83,7 +82,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         summary: 'One staff account',
         security,
         params: StaffIdParams,
-        response: { 200: StaffMember, ...errorResponses(401, 403, 404) },
+        response: { 200: StaffMember, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {
@@ -106,7 +105,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
         security,
         params: StaffIdParams,
         body: UpdateStaffBody,
-        response: { 200: StaffMember, 400: InvalidRequest, ...errorResponses(401, 402, 403, 404, 409) },
+        response: { 200: StaffMember, ...errorResponses(400, 401, 402, 403, 404, 409) },
       },
     },
     async (request) => {
@@ -129,7 +128,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
             : 'Deactivate a staff account (their sessions end now)',
           security,
           params: StaffIdParams,
-          response: { 200: StaffMember, ...errorResponses(401, 402, 403, 404, 409) },
+          response: { 200: StaffMember, ...errorResponses(400, 401, 402, 403, 404, 409) },
         },
       },
       async (request) => {
@@ -155,7 +154,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ publicUrl: string }> = async (
           "Reset a staff member's access: old password and sessions end, a new one-time link is returned",
         security,
         params: StaffIdParams,
-        response: { 200: SetupLink, ...errorResponses(401, 402, 403, 404) },
+        response: { 200: SetupLink, ...errorResponses(400, 401, 402, 403, 404) },
       },
     },
     async (request) => {
@@ -181,7 +180,7 @@ export const staffSetupRoutes: FastifyPluginAsyncZod<{ rateLimitPerMinute: numbe
         tags,
         summary: 'Choose a password with a one-time setup link (single use, expires after 72 hours)',
         body: SetupPasswordBody,
-        response: { 200: SetupPasswordResponse, 400: InvalidRequest, ...errorResponses(403, 429) },
+        response: { 200: SetupPasswordResponse, ...errorResponses(400, 403, 429) },
       },
     },
     async (request) => redeemSetupToken({ db: app.db, now: app.now }, request.body, request.ip),
