@@ -6,6 +6,7 @@ import { AppError } from '../../lib/app-error';
 import { type SigningKey, signPayload } from '../../lib/signing-keys';
 import { inClinic, type TenantTransaction } from '../../plugins/tenancy.plugin';
 import { recordClinicEvent } from '../audit/audit.repository';
+import { clinicUsage } from '../capacity/capacity.service';
 import { type Row, rowToRecord } from './sync-rows';
 
 /**
@@ -221,15 +222,7 @@ export async function clinicSnapshot(
     ])
     .where('id', '=', clinicId)
     .executeTakeFirstOrThrow();
-  const { rows } = await sql<{ patients: number; doctors: number; receptionists: number; lab_techs: number }>`
-    SELECT
-      (SELECT count(*) FROM patients WHERE clinic_id = ${clinicId} AND deleted_at IS NULL) AS patients,
-      (SELECT count(*) FROM users WHERE clinic_id = ${clinicId} AND role = 'doctor' AND is_active AND deleted_at IS NULL) AS doctors,
-      (SELECT count(*) FROM users WHERE clinic_id = ${clinicId} AND role = 'receptionist' AND is_active AND deleted_at IS NULL) AS receptionists,
-      (SELECT count(*) FROM users WHERE clinic_id = ${clinicId} AND role = 'lab_tech' AND is_active AND deleted_at IS NULL) AS lab_techs`.execute(
-    trx,
-  );
-  const usage = rows[0];
+  const usage = await clinicUsage(trx, clinicId);
   const now = deps.now();
   // The lease lets the device write offline until it expires, never past the paid or trial period.
   const periodEnd =
@@ -264,12 +257,7 @@ export async function clinicSnapshot(
       receptionists: c.max_receptionists,
       labTechs: c.max_lab_techs,
     },
-    usage: {
-      patients: Number(usage?.patients ?? 0),
-      doctors: Number(usage?.doctors ?? 0),
-      receptionists: Number(usage?.receptionists ?? 0),
-      labTechs: Number(usage?.lab_techs ?? 0),
-    },
+    usage,
     lease: { issuedAt, expiresAt, token },
   };
 }
