@@ -44,6 +44,9 @@ const PLATFORM = ['super_admin'] as const;
 const EXPECTED: Record<string, readonly string[]> = {
   'GET /health': PUBLIC,
   'GET /docs': PUBLIC,
+  'GET /setup': PUBLIC,
+  'GET /setup/setup.js': PUBLIC,
+  'GET /setup/setup.css': PUBLIC,
   'GET /docs/json': PUBLIC,
   'GET /docs/yaml': PUBLIC,
   'GET /docs/static/index.html': PUBLIC,
