@@ -50,9 +50,13 @@ describe('openLocalStore', () => {
 
     const second = await openLocalStore({ file });
     const migrations = await second.db.selectFrom('_migrations').selectAll().execute();
-    expect(migrations).toEqual([
-      { position: 0, name: LOCAL_MIGRATIONS[0]?.name, applied_at: '2026-03-14T09:30:00.000Z' },
-    ]);
+    expect(migrations).toEqual(
+      LOCAL_MIGRATIONS.map((migration, position) => ({
+        position,
+        name: migration.name,
+        applied_at: '2026-03-14T09:30:00.000Z',
+      })),
+    );
     expect(await second.db.selectFrom('meta').selectAll().execute()).toEqual([
       { key: 'device_id', value: 'dev-1' },
     ]);
@@ -60,7 +64,14 @@ describe('openLocalStore', () => {
     expect(outbox).toEqual([{ seq, status: 'pending', created_at: '2026-03-14T09:30:00.000Z' }]);
     const state = await second.db.selectFrom('sync_state').selectAll().execute();
     expect(state).toEqual([
-      { id: 1, last_seq: 1, acked_seq: 0, pull_cursor: 0, last_push_at: null, last_pull_at: null },
+      expect.objectContaining({
+        id: 1,
+        last_seq: 1,
+        acked_seq: 0,
+        pull_cursor: 0,
+        last_push_at: null,
+        last_pull_at: null,
+      }),
     ]);
     await second.close();
   });
@@ -92,15 +103,17 @@ describe('openLocalStore', () => {
     const raw = new Database(file);
     raw
       .prepare(
-        "insert into _migrations (position, name, applied_at) values (1, '29990101000000-future', 'x')",
+        "insert into _migrations (position, name, applied_at) values (?, '29990101000000-future', 'x')",
       )
-      .run();
+      .run(LOCAL_MIGRATIONS.length);
     raw.close();
 
     await expect(openLocalStore({ file })).rejects.toThrow(LocalStoreMigrationError);
     // The refused open released the file: a plain connection can still use it.
     const again = new Database(file);
-    expect(again.prepare('select count(*) as n from _migrations').get()).toEqual({ n: 2 });
+    expect(again.prepare('select count(*) as n from _migrations').get()).toEqual({
+      n: LOCAL_MIGRATIONS.length + 1,
+    });
     again.close();
   });
 });

@@ -1,5 +1,6 @@
 import type { Migration } from '../migration.runner';
 import { syncTables } from './20261128040000-sync-tables';
+import { localRecords } from './20261201090000-local-records';
 
 /** Every migration of the local store, oldest first. Append only; never edit a released one. */
-export const LOCAL_MIGRATIONS: readonly Migration[] = [syncTables];
+export const LOCAL_MIGRATIONS: readonly Migration[] = [syncTables, localRecords];

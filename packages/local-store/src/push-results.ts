@@ -1,0 +1,106 @@
+/*
+ * Recording the server's decisions on pushed groups (push responses and pull `decisions`).
+ *
+ * Invariants:
+ * - applied → the group leaves the outbox; the rows the server recorded (`changes`, e.g. a patient
+ *   code it reassigned) are applied like pulled changes, pending edits kept on top.
+ * - refused → the group moves to the sync inbox with code, message, details and its full ops, in
+ *   the same transaction; the local rows stay as the user typed them (nothing is reverted).
+ * - duplicate → treated as its stored decision: refused when it carries a code, applied otherwise.
+ * - A decision on a group no longer in the outbox (already recorded) is ignored, so the engine may
+ *   deliver the same decision twice, from a push and from a later pull.
+ */
+import { applyChanges, emptyApplyReport } from './change-applier';
+import { findGroup, pendingRowKeys, removeGroup } from './outbox';
+import type { StoreContext } from './store-context';
+import type { PulledChange, PushGroupResult } from './sync-messages';
+
+/** A notice the server attached to an applied group (e.g. CODE_REASSIGNED). */
+export interface PushNotice {
+  readonly mutationId: string;
+  readonly seq: number;
+  readonly code: string;
+  readonly message: string | null;
+}
+
+/** What recording a batch of decisions did. */
+export interface PushOutcome {
+  /** Groups removed from the outbox as applied. */
+  applied: number;
+  /** Groups moved to the sync inbox. */
+  refused: number;
+  /** Decisions on groups that were not in the outbox (already recorded). */
+  ignored: number;
+  notices: PushNotice[];
+}
+
+/** Records decisions inside the caller's transaction. */
+export function recordDecisions(
+  ctx: StoreContext,
+  results: readonly PushGroupResult[],
+  at: string,
+): PushOutcome {
+  const outcome: PushOutcome = { applied: 0, refused: 0, ignored: 0, notices: [] };
+  const recorded: PulledChange[] = [];
+  const toInbox = ctx.statement(
+    `INSERT INTO sync_inbox
+       (group_id, seq, code, message, ops, received_at, created_at, actor_id, details)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (group_id) DO NOTHING`,
+  );
+  for (const result of results) {
+    const group = findGroup(ctx, result.mutationId);
+    if (group === null) {
+      outcome.ignored++;
+      continue;
+    }
+    const refused =
+      result.status === 'refused' || (result.status === 'duplicate' && result.code !== undefined);
+    if (refused) {
+      const code = result.code ?? 'REFUSED';
+      toInbox.run(
+        group.mutationId,
+        group.seq,
+        code,
+        result.message ?? code,
+        JSON.stringify(group.ops),
+        at,
+        group.createdAt,
+        group.actorId,
+        result.details === undefined ? null : JSON.stringify(result.details),
+      );
+      outcome.refused++;
+    } else {
+      outcome.applied++;
+      if (result.code !== undefined)
+        outcome.notices.push({
+          mutationId: group.mutationId,
+          seq: group.seq,
+          code: result.code,
+          message: result.message ?? null,
+        });
+      if (result.changes !== undefined) recorded.push(...result.changes);
+    }
+    removeGroup(ctx, group.mutationId);
+  }
+  if (recorded.length > 0) applyChanges(ctx, recorded, pendingRowKeys(ctx), at, emptyApplyReport());
+  return outcome;
+}
+
+/** Records a push response in one transaction: decisions, the acknowledged seq and the push time. */
+export function recordPushResults(
+  ctx: StoreContext,
+  results: readonly PushGroupResult[],
+  options: { readonly ackSeq?: number } = {},
+): PushOutcome {
+  return ctx.sqlite
+    .transaction(() => {
+      const at = ctx.now().toISOString();
+      const outcome = recordDecisions(ctx, results, at);
+      ctx
+        .statement('UPDATE sync_state SET acked_seq = max(acked_seq, ?), last_push_at = ? WHERE id = 1')
+        .run(options.ackSeq ?? 0, at);
+      return outcome;
+    })
+    .immediate();
+}
