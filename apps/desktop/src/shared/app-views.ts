@@ -45,3 +45,45 @@ export type AppEvent =
   | { readonly type: 'state' }
   | { readonly type: 'sync' }
   | { readonly type: 'data'; readonly entities: readonly string[] };
+
+/** Why the app is read-only, in the words the banner uses. */
+export type ReadOnlyCause = 'expired' | 'lease_expired' | 'upgrade_required' | 'suspended';
+
+/** The clinic's licence as the status bar shows it. */
+export interface LicenceView {
+  readonly status: 'trial' | 'active' | 'expired' | 'suspended' | null;
+  readonly readOnly: ReadOnlyCause | null;
+  /** Whole days left in the trial (0 on its last day); null outside a trial. */
+  readonly trialDaysLeft: number | null;
+  readonly leaseExpiresAt: string | null;
+  /** Hours left on the offline licence lease, given only while offline and under two days. */
+  readonly leaseHoursLeft: number | null;
+}
+
+/** Sync as the status bar and the first-sync screen show it. */
+export interface SyncView {
+  readonly online: boolean;
+  readonly syncing: boolean;
+  readonly live: boolean;
+  readonly signedInOffline: boolean;
+  /** The server refused the remembered password: sign in again to sync. */
+  readonly needsOnlineSignIn: boolean;
+  /** Local change groups not yet decided by the server. */
+  readonly pending: number;
+  /** Refused groups waiting in the sync centre. */
+  readonly refused: number;
+  readonly lastSyncAt: string | null;
+  readonly lastError: {
+    readonly kind: 'network' | 'server';
+    readonly code: string | null;
+    readonly message: string;
+  } | null;
+  readonly firstSync: {
+    readonly done: boolean;
+    readonly rowsDone: number;
+    readonly rowsTotal: number | null;
+    /** 0–100, null while the total is unknown. */
+    readonly percent: number | null;
+  };
+  readonly licence: LicenceView;
+}

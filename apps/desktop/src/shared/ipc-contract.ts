@@ -13,7 +13,7 @@
  */
 import type { Permission } from '@clinicdesk/domain';
 import { z } from 'zod';
-import type { AppState } from './app-views';
+import type { AppState, SyncView } from './app-views';
 import { LANGUAGES } from './app-views';
 
 /** Who may call a channel. */
@@ -39,6 +39,37 @@ export const ipcChannels = {
   },
   /** The user is active (keyboard or pointer); postpones the idle lock. */
   'session.activity': { access: 'public', args: none },
+  /** First run: connect to the clinic's server and register this computer. */
+  'setup.connect': {
+    access: 'public',
+    args: z.strictObject({
+      serverUrl: z.string().trim().min(1).max(2048),
+      clinicSlug: z.string().trim().min(1).max(63),
+      deviceName: z.string().trim().min(1).max(80),
+    }),
+  },
+  /** Asks the server whether a clinic admin has approved this computer yet. */
+  'setup.checkApproval': { access: 'public', args: none },
+  /** Forgets the server and this computer's registration (refused while changes wait to sync). */
+  'setup.reset': { access: 'public', args: none },
+  /** Signs in online, or offline from the cached verifier and grant when the server is unreachable. */
+  'session.login': {
+    access: 'public',
+    args: z.strictObject({
+      username: z.string().trim().min(1).max(64),
+      password: z.string().min(1).max(256),
+    }),
+  },
+  /** Unlocks the idle-locked screen with the signed-in user's password. */
+  'session.unlock': { access: 'public', args: z.strictObject({ password: z.string().min(1).max(256) }) },
+  /** Locks the screen now. */
+  'session.lock': { access: 'public', args: none },
+  /** Signs out (unsynced changes stay in the outbox for the next sign-in). */
+  'session.logout': { access: 'public', args: none },
+  /** Online state, pending and refused changes, first-sync progress and licence. */
+  'sync.status': { access: 'session', args: none },
+  /** Syncs now and answers with the status afterwards. */
+  'sync.now': { access: 'session', args: none },
   /** Opens an allow-listed https link in the system browser. */
   'links.openExternal': { access: 'public', args: z.strictObject({ url: z.string().max(2048) }) },
 } as const satisfies Record<string, { access: ChannelAccess; args: z.ZodType }>;
@@ -57,6 +88,15 @@ export interface IpcResults {
   'app.state': AppState;
   'settings.update': AppState;
   'session.activity': null;
+  'setup.connect': AppState;
+  'setup.checkApproval': AppState;
+  'setup.reset': AppState;
+  'session.login': AppState;
+  'session.unlock': AppState;
+  'session.lock': AppState;
+  'session.logout': AppState;
+  'sync.status': SyncView;
+  'sync.now': SyncView;
   'links.openExternal': { readonly openInRenderer: boolean };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AppState } from '../../shared/app-views';
+import { CHANNELS } from '../../shared/ipc-contract';
 import { IpcError } from '../../shared/ipc-errors';
 import { createIpcRouter, type IpcHandlers } from './ipc-router';
 
@@ -20,7 +21,17 @@ const state: AppState = {
 
 function setup(overrides: Partial<IpcHandlers> = {}, authorize: () => IpcError | null = () => null) {
   const calls: string[] = [];
-  const handlers = {
+  // Channels a test does not exercise answer with an error if they are ever reached.
+  const unused = Object.fromEntries(
+    CHANNELS.map((channel) => [
+      channel,
+      () => {
+        throw new Error(`${channel} is not part of this test`);
+      },
+    ]),
+  ) as unknown as IpcHandlers;
+  const handlers: IpcHandlers = {
+    ...unused,
     'app.state': () => {
       calls.push('app.state');
       return state;
@@ -32,7 +43,7 @@ function setup(overrides: Partial<IpcHandlers> = {}, authorize: () => IpcError |
     'session.activity': () => null,
     'links.openExternal': () => ({ openInRenderer: true }),
     ...overrides,
-  } satisfies IpcHandlers;
+  };
   const onUnexpectedError = vi.fn();
   const router = createIpcRouter(handlers, {
     isTrustedSender: (url) => url.startsWith('app://clinicdesk/'),

@@ -1,0 +1,17 @@
+/** Which screen each desk route shows. */
+import type { ReactNode } from 'react';
+import type { AppState } from '../../../../shared/app-views';
+import { SettingsScreen } from '../settings/settings-screen';
+import type { DeskRoute } from './desk-route';
+
+/** The render function the desk shell calls for the current route. */
+export function renderDeskScreen(state: AppState) {
+  return (route: DeskRoute, _navigate: (route: DeskRoute) => void, _readOnly: boolean): ReactNode => {
+    switch (route.screen) {
+      case 'settings':
+        return <SettingsScreen state={state} />;
+      default:
+        return null;
+    }
+  };
+}
