@@ -2,7 +2,7 @@
  * The shapes the main process hands to the renderer. Plain JSON: they cross the preload bridge
  * (structured clone) and the web host (JSON over HTTP) unchanged.
  */
-import type { Permission, Role } from '@clinicdesk/domain';
+import type { JsonValue, Permission, Role } from '@clinicdesk/domain';
 
 /** Languages of the interface. */
 export const LANGUAGES = ['en', 'hi', 'mr'] as const;
@@ -86,4 +86,45 @@ export interface SyncView {
     readonly percent: number | null;
   };
   readonly licence: LicenceView;
+}
+
+/** A JSON value as records carry it. */
+export type FieldValue = JsonValue;
+
+/** One row operation as the sync centre shows it. */
+export interface SyncOpView {
+  readonly op: 'create' | 'update' | 'delete';
+  readonly entity: string;
+  readonly id: string;
+  /** A human label: the patient's name and code, a visit's patient and token… */
+  readonly label: string;
+  /** The record as sent (create: every field; update: the changed fields). */
+  readonly fields: Readonly<Record<string, FieldValue>>;
+}
+
+/** A local change group waiting for the server. */
+export interface PendingGroupView {
+  readonly mutationId: string;
+  readonly seq: number;
+  readonly createdAt: string;
+  readonly ops: readonly SyncOpView[];
+}
+
+/** A group the server refused, waiting for the user. */
+export interface RefusedGroupView {
+  readonly id: string;
+  readonly seq: number;
+  readonly code: string;
+  readonly message: string;
+  readonly details: Readonly<Record<string, FieldValue>> | null;
+  readonly createdAt: string | null;
+  readonly receivedAt: string;
+  readonly ops: readonly SyncOpView[];
+}
+
+/** The sync centre: what waits, what was refused, the last error. */
+export interface SyncCentreView {
+  readonly status: SyncView;
+  readonly pending: readonly PendingGroupView[];
+  readonly refused: readonly RefusedGroupView[];
 }

@@ -13,7 +13,7 @@
  */
 import type { Permission } from '@clinicdesk/domain';
 import { z } from 'zod';
-import type { AppState, SyncView } from './app-views';
+import type { AppState, SyncCentreView, SyncView } from './app-views';
 import { LANGUAGES } from './app-views';
 
 /** Who may call a channel. */
@@ -70,6 +70,28 @@ export const ipcChannels = {
   'sync.status': { access: 'session', args: none },
   /** Syncs now and answers with the status afterwards. */
   'sync.now': { access: 'session', args: none },
+  /** Pending and refused change groups with their records. */
+  'sync.centre': { access: 'session', args: none },
+  /** Resubmits a refused group as a new one, with the user's field fixes (none = as it was). */
+  'sync.resubmit': {
+    access: 'session',
+    args: z.strictObject({
+      id: z.uuid(),
+      fixes: z
+        .array(
+          z.strictObject({
+            opIndex: z.int().min(0),
+            fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/), z.json()),
+          }),
+        )
+        .max(1000)
+        .default([]),
+    }),
+  },
+  /** Dismisses a refused group (it stays in the exported history). */
+  'sync.dismiss': { access: 'session', args: z.strictObject({ id: z.uuid() }) },
+  /** The sync inbox as a JSON document to save or send to support. */
+  'sync.export': { access: 'session', args: none },
   /** Opens an allow-listed https link in the system browser. */
   'links.openExternal': { access: 'public', args: z.strictObject({ url: z.string().max(2048) }) },
 } as const satisfies Record<string, { access: ChannelAccess; args: z.ZodType }>;
@@ -97,6 +119,10 @@ export interface IpcResults {
   'session.logout': AppState;
   'sync.status': SyncView;
   'sync.now': SyncView;
+  'sync.centre': SyncCentreView;
+  'sync.resubmit': SyncCentreView;
+  'sync.dismiss': SyncCentreView;
+  'sync.export': { readonly fileName: string; readonly content: string };
   'links.openExternal': { readonly openInRenderer: boolean };
 }
 

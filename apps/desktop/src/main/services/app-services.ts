@@ -27,6 +27,7 @@ import { openOfflineCredentials } from './offline-credentials';
 import { argon2Verifier, type PasswordVerifier } from './password-verifier';
 import { createSessionService } from './session.service';
 import { openSettingsStore } from './settings.store';
+import { pendingView, refusedView, resubmit } from './sync-centre.service';
 import { connectToServer, type ServerConnection, TransportError } from './sync-client.adapter';
 import { buildSyncView } from './sync-view';
 import { ipcErrorFromServer } from './transport-errors';
@@ -163,6 +164,17 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     });
   };
 
+  const signedInUser = () => {
+    const user = session.user();
+    if (user === null) throw new IpcError('NOT_SIGNED_IN', 'Sign in first');
+    return user;
+  };
+
+  const syncCentre = async () => {
+    const store = await openStore();
+    return { status: await syncView(), pending: pendingView(store), refused: refusedView(store) };
+  };
+
   const handlers: IpcHandlers = {
     'app.state': () => state(),
     'settings.update': (args) => {
@@ -206,6 +218,23 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'sync.now': async () => {
       await session.syncNow();
       return syncView();
+    },
+    'sync.centre': () => syncCentre(),
+    'sync.resubmit': async ({ id, fixes }) => {
+      resubmit(await openStore(), signedInUser().id, id, fixes);
+      session.notifyLocalWrite();
+      events.emit({ type: 'sync' });
+      return syncCentre();
+    },
+    'sync.dismiss': async ({ id }) => {
+      (await openStore()).resolveInboxItem(id);
+      events.emit({ type: 'sync' });
+      return syncCentre();
+    },
+    'sync.export': async () => {
+      const store = await openStore();
+      const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
+      return { fileName: `clinicdesk-sync-inbox-${stamp}.json`, content: store.exportInbox() };
     },
     'links.openExternal': async ({ url }) => {
       if (!mayOpenExternally(url)) throw new IpcError('LINK_NOT_ALLOWED', 'This link may not be opened');
