@@ -11,15 +11,44 @@
  *   unlocked) or a domain permission (also signed in and unlocked).
  * - Answers are plain JSON (see `app-views.ts`).
  */
-import type { Permission } from '@clinicdesk/domain';
+import { BloodGroup, IsoDate, type Permission, Sex, TimeOfDay, VisitStatus } from '@clinicdesk/domain';
 import { z } from 'zod';
 import type { AppState, SyncCentreView, SyncView } from './app-views';
 import { LANGUAGES } from './app-views';
+import type {
+  AppointmentDayView,
+  CapacityView,
+  DoctorView,
+  DuplicateCandidateView,
+  PatientDetailView,
+  PatientSummaryView,
+  QueueView,
+  TokenSlipView,
+} from './reception-views';
 
 /** Who may call a channel. */
 export type ChannelAccess = 'public' | 'session' | Permission;
 
 const none = z.strictObject({});
+const id = z.uuid();
+
+/** Patient fields as reception types them (phones as typed; empty text means "not given"). */
+const patientFieldShape = {
+  firstName: z.string().trim().min(1).max(100),
+  lastName: z.string().trim().max(100),
+  sex: Sex,
+  ageYears: z.int().min(0).max(150).nullable(),
+  dateOfBirth: IsoDate.nullable(),
+  phone: z.string().max(30),
+  altPhone: z.string().max(30),
+  email: z.string().max(254),
+  address: z.string().max(500),
+  city: z.string().max(100),
+  bloodGroup: BloodGroup.nullable(),
+  allergies: z.string().max(1000),
+  weightKg: z.number().positive().max(500).nullable(),
+};
+const PatientFields = z.strictObject(patientFieldShape);
 
 /** Every channel, its access rule and its argument schema. */
 export const ipcChannels = {
@@ -92,6 +121,79 @@ export const ipcChannels = {
   'sync.dismiss': { access: 'session', args: z.strictObject({ id: z.uuid() }) },
   /** The sync inbox as a JSON document to save or send to support. */
   'sync.export': { access: 'session', args: none },
+  /** The clinic's active doctors. */
+  'reception.doctors': { access: 'patient.read', args: none },
+  /** Search as you type: name (any order, prefixes), phone digits or patient code. */
+  'patients.search': {
+    access: 'patient.read',
+    args: z.strictObject({ query: z.string().max(200), limit: z.int().min(1).max(200).default(50) }),
+  },
+  /** A patient's profile with visit history. */
+  'patients.get': { access: 'patient.read', args: z.strictObject({ id }) },
+  /** Existing patients that look like the one being registered. */
+  'patients.duplicates': {
+    access: 'patient.write',
+    args: z.strictObject({
+      firstName: z.string().max(100),
+      lastName: z.string().max(100),
+      ageYears: z.int().min(0).max(150).nullable(),
+      dateOfBirth: IsoDate.nullable(),
+      phone: z.string().max(30),
+    }),
+  },
+  /** Patients used against the plan's limit. */
+  'patients.capacity': { access: 'patient.read', args: none },
+  /** Registers a patient; refused while unacknowledged possible duplicates exist. */
+  'patients.register': {
+    access: 'patient.write',
+    args: z.strictObject({ fields: PatientFields, acknowledgedDuplicates: z.array(id).max(50) }),
+  },
+  /** Edits a patient; a change to name, date of birth, age or sex needs a reason. */
+  'patients.update': {
+    access: 'patient.write',
+    args: z.strictObject({
+      id,
+      changes: PatientFields.partial(),
+      reason: z.string().trim().max(500).nullable(),
+    }),
+  },
+  /** Today's queue by doctor. */
+  'queue.today': { access: 'patient.read', args: none },
+  /** Checks a patient in to a doctor's queue with a token. */
+  'visits.checkIn': {
+    access: 'visit.checkin',
+    args: z.strictObject({ patientId: id, doctorId: id, purpose: z.string().max(500) }),
+  },
+  /** Moves a visit along its state machine (waiting → with doctor → lab → done, or cancelled). */
+  'visits.setStatus': { access: 'visit.status', args: z.strictObject({ visitId: id, status: VisitStatus }) },
+  /** What the token slip of a visit prints. */
+  'visits.slip': { access: 'patient.read', args: z.strictObject({ visitId: id }) },
+  /** One day's appointments by doctor. */
+  'appointments.day': { access: 'patient.read', args: z.strictObject({ date: IsoDate }) },
+  /** Books an appointment; refused when it overlaps another of the doctor's. */
+  'appointments.book': {
+    access: 'appointment.write',
+    args: z.strictObject({
+      patientId: id,
+      doctorId: id,
+      date: IsoDate,
+      startTime: TimeOfDay,
+      slotMinutes: z.int().min(5).max(480),
+      reason: z.string().max(500),
+    }),
+  },
+  /** Moves a booked appointment to another time (or doctor). */
+  'appointments.move': {
+    access: 'appointment.write',
+    args: z.strictObject({ id, date: IsoDate, startTime: TimeOfDay, doctorId: id.nullable() }),
+  },
+  /** Cancels a booked appointment. */
+  'appointments.cancel': { access: 'appointment.write', args: z.strictObject({ id }) },
+  /** The patient arrived: the appointment becomes a check-in. */
+  'appointments.arrive': {
+    access: 'visit.checkin',
+    args: z.strictObject({ id, purpose: z.string().max(500) }),
+  },
   /** Opens an allow-listed https link in the system browser. */
   'links.openExternal': { access: 'public', args: z.strictObject({ url: z.string().max(2048) }) },
 } as const satisfies Record<string, { access: ChannelAccess; args: z.ZodType }>;
@@ -123,6 +225,22 @@ export interface IpcResults {
   'sync.resubmit': SyncCentreView;
   'sync.dismiss': SyncCentreView;
   'sync.export': { readonly fileName: string; readonly content: string };
+  'reception.doctors': readonly DoctorView[];
+  'patients.search': readonly PatientSummaryView[];
+  'patients.get': PatientDetailView;
+  'patients.duplicates': readonly DuplicateCandidateView[];
+  'patients.capacity': CapacityView;
+  'patients.register': PatientSummaryView;
+  'patients.update': PatientSummaryView;
+  'queue.today': QueueView;
+  'visits.checkIn': { readonly visitId: string };
+  'visits.setStatus': null;
+  'visits.slip': TokenSlipView;
+  'appointments.day': AppointmentDayView;
+  'appointments.book': { readonly id: string };
+  'appointments.move': null;
+  'appointments.cancel': null;
+  'appointments.arrive': { readonly visitId: string };
   'links.openExternal': { readonly openInRenderer: boolean };
 }
 

@@ -6,6 +6,7 @@
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { normalizePhone } from '@clinicdesk/domain';
 import {
   LocalRowNotFoundError,
   type LocalStore,
@@ -25,6 +26,7 @@ import { createEnrollmentService } from './enrollment.service';
 import { createEventHub, type EventHub } from './event-hub';
 import { openOfflineCredentials } from './offline-credentials';
 import { argon2Verifier, type PasswordVerifier } from './password-verifier';
+import { createReceptionService, type ReceptionService } from './reception.service';
 import { createSessionService } from './session.service';
 import { openSettingsStore } from './settings.store';
 import { pendingView, refusedView, resubmit } from './sync-centre.service';
@@ -170,6 +172,29 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     return user;
   };
 
+  // One reception service per open store; the signed-in user is read at each write.
+  let receptionFor: { store: LocalStore; service: ReceptionService } | null = null;
+  const reception = async (): Promise<ReceptionService> => {
+    const store = await openStore();
+    if (receptionFor?.store !== store) {
+      receptionFor = {
+        store,
+        service: createReceptionService({
+          store,
+          now: () => clock.now(),
+          userId: () => signedInUser().id,
+          dataDir,
+          wrote(entities) {
+            session.notifyLocalWrite();
+            events.emit({ type: 'data', entities });
+            events.emit({ type: 'sync' });
+          },
+        }),
+      };
+    }
+    return receptionFor.service;
+  };
+
   const syncCentre = async () => {
     const store = await openStore();
     return { status: await syncView(), pending: pendingView(store), refused: refusedView(store) };
@@ -236,6 +261,41 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
       return { fileName: `clinicdesk-sync-inbox-${stamp}.json`, content: store.exportInbox() };
     },
+    'reception.doctors': async () => (await reception()).doctors(),
+    'patients.search': async ({ query, limit }) => (await reception()).search(query, limit),
+    'patients.get': async ({ id }) => (await reception()).detail(id),
+    'patients.duplicates': async (probe) =>
+      (await reception()).duplicates({
+        firstName: probe.firstName,
+        lastName: probe.lastName.trim() === '' ? null : probe.lastName,
+        ageYears: probe.ageYears,
+        dateOfBirth: probe.dateOfBirth,
+        phone: normalizePhone(probe.phone),
+      }),
+    'patients.capacity': async () => (await reception()).capacity(),
+    'patients.register': async ({ fields, acknowledgedDuplicates }) =>
+      (await reception()).register(fields, acknowledgedDuplicates),
+    'patients.update': async ({ id, changes, reason }) => (await reception()).update(id, changes, reason),
+    'queue.today': async () => (await reception()).queue(),
+    'visits.checkIn': async ({ patientId, doctorId, purpose }) => ({
+      visitId: (await reception()).checkIn({ patientId, doctorId, purpose, appointmentId: null }),
+    }),
+    'visits.setStatus': async ({ visitId, status }) => {
+      (await reception()).setVisitStatus(visitId, status);
+      return null;
+    },
+    'visits.slip': async ({ visitId }) => (await reception()).slip(visitId),
+    'appointments.day': async ({ date }) => (await reception()).appointments(date),
+    'appointments.book': async (input) => ({ id: (await reception()).book(input) }),
+    'appointments.move': async (input) => {
+      (await reception()).move(input);
+      return null;
+    },
+    'appointments.cancel': async ({ id }) => {
+      (await reception()).cancel(id);
+      return null;
+    },
+    'appointments.arrive': async ({ id, purpose }) => ({ visitId: (await reception()).arrive(id, purpose) }),
     'links.openExternal': async ({ url }) => {
       if (!mayOpenExternally(url)) throw new IpcError('LINK_NOT_ALLOWED', 'This link may not be opened');
       if (options.openExternal === undefined) return { openInRenderer: true };

@@ -108,6 +108,20 @@ beforeEach(async () => {
     auth,
     health: async () => undefined,
     signingKey: async () => publicPem,
+    clinicProfile: async () => ({
+      id: CLINIC,
+      code: 'SANT',
+      name: 'Santkrupa Clinic',
+      address: 'Karve Road',
+      city: 'Pune',
+      state: null,
+      zip: '411038',
+      phone: '+912025431234',
+      registrationNumber: null,
+      letterheadHeader: null,
+      letterheadFooter: null,
+      timezone: 'Asia/Kolkata',
+    }),
   };
   const hub = createEventHub<AppEvent>();
   events = [];

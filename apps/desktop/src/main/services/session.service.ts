@@ -248,7 +248,20 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     current.mode = 'online';
     current.reconnectPassword = null;
     current.needsOnlineSignIn = false;
-    await startSync(current, response, deps.connect(setup.serverUrl));
+    const connection = deps.connect(setup.serverUrl);
+    // Address, phone and time zone for slips and clinic dates; the session works without them.
+    await connection
+      .clinicProfile(response.accessToken)
+      .then((profile) =>
+        store.setClinicProfile({
+          ...profile,
+          subscriptionStatus: clinic.subscriptionStatus,
+          trialEndsAt: clinic.trialEndsAt,
+          paidUntil: clinic.paidUntil,
+        }),
+      )
+      .catch((error: unknown) => deps.log('clinic profile not loaded', error));
+    await startSync(current, response, connection);
     return current;
   }
 

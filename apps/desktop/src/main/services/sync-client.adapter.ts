@@ -21,6 +21,7 @@ import {
 } from '@clinicdesk/sync-client';
 import type { LoginResponse, OfflineGrant } from '@clinicdesk/sync-protocol';
 import { signingKeyResponseSchema } from '@clinicdesk/sync-protocol';
+import { z } from 'zod';
 
 export type { EngineStatus, LoginResponse, OfflineGrant };
 export { TransportError };
@@ -33,15 +34,39 @@ export interface ServerConnection {
   health(): Promise<void>;
   /** The server's Ed25519 public key (SPKI PEM) for offline grants. */
   signingKey(): Promise<string>;
+  /** The signed-in user's clinic profile (address, phone, time zone) for slips and dates. */
+  clinicProfile(accessToken: string): Promise<ClinicProfile>;
 }
+
+const text = z
+  .string()
+  .nullish()
+  .transform((value) => (value === '' || value === undefined ? null : value));
+
+/** The clinic profile fields the desktop keeps (`GET /v1/clinic`). */
+export const ClinicProfile = z.object({
+  id: z.uuid(),
+  code: z.string(),
+  name: z.string(),
+  address: text,
+  city: text,
+  state: text,
+  zip: text,
+  phone: text,
+  registrationNumber: text,
+  letterheadHeader: text,
+  letterheadFooter: text,
+  timezone: z.string().default('Asia/Kolkata'),
+});
+export type ClinicProfile = z.infer<typeof ClinicProfile>;
 
 /** Connects to the server at `baseUrl` (no request is made until a method is called). */
 export function connectToServer(baseUrl: string, fetchImpl: typeof fetch = fetch): ServerConnection {
   const base = baseUrl.replace(/\/+$/, '');
-  const get = async (path: string): Promise<unknown> => {
+  const get = async (path: string, headers: Record<string, string> = {}): Promise<unknown> => {
     let response: Response;
     try {
-      response = await fetchImpl(`${base}${path}`, { signal: AbortSignal.timeout(10_000) });
+      response = await fetchImpl(`${base}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
     } catch (cause) {
       throw new TransportError('network', `Cannot reach the server: ${String(cause)}`);
     }
@@ -61,6 +86,9 @@ export function connectToServer(baseUrl: string, fetchImpl: typeof fetch = fetch
     },
     async signingKey() {
       return signingKeyResponseSchema.parse(await get('/v1/auth/signing-key')).publicKey;
+    },
+    async clinicProfile(accessToken) {
+      return ClinicProfile.parse(await get('/v1/clinic', { authorization: `Bearer ${accessToken}` }));
     },
   };
 }

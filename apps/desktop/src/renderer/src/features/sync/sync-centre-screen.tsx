@@ -128,7 +128,7 @@ function RefusedCard({ item, readOnly }: { readonly item: RefusedGroupView; read
         {t('syncCentre.serverSaid')} <q>{item.message}</q>
       </p>
       {item.ops.map((op, index) => (
-        <section key={`${op.id}-${index}`} className="refused-op">
+        <section key={`${op.op}:${op.entity}:${op.id}`} className="refused-op">
           <h4>
             {t(`opKind.${op.op}`)} · {entityLabel(t, op.entity)} ·{' '}
             <span data-testid="refused-record">{op.label}</span>
@@ -256,8 +256,8 @@ export function SyncCentreScreen({ readOnly }: { readonly readOnly: boolean }) {
               <tr key={group.mutationId} data-testid="pending-group">
                 <td className="num">{new Date(group.createdAt).toLocaleTimeString()}</td>
                 <td>
-                  {group.ops.map((op, index) => (
-                    <div key={`${op.id}-${index}`}>
+                  {group.ops.map((op) => (
+                    <div key={`${op.op}:${op.entity}:${op.id}`}>
                       {t(`opKind.${op.op}`)} · {entityLabel(t, op.entity)} · {op.label}
                     </div>
                   ))}
