@@ -19,6 +19,9 @@ import { capacityRoutes } from './modules/capacity/capacity.routes';
 import { clinicRoutes } from './modules/clinic/clinic.routes';
 import { devicesRoutes } from './modules/devices/devices.routes';
 import { healthRoutes } from './modules/health/health.routes';
+import { consoleDistDir, consoleStaticPlugin } from './modules/platform-auth/console-static.plugin';
+import { overviewRoutes } from './modules/platform-auth/overview.routes';
+import { platformAuthRoutes } from './modules/platform-auth/platform-auth.routes';
 import { clinicAuditRoutes } from './modules/staff/clinic-audit.routes';
 import { staffRoutes, staffSetupRoutes } from './modules/staff/staff.routes';
 import { startLiveHub } from './modules/sync/live-hub';
@@ -140,7 +143,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     rateLimitPerMinute: config.loginRateLimitPerMinute,
   });
   await app.register(adminRoutes, { prefix: '/v1/admin', publicUrl: config.publicUrl });
+  await app.register(platformAuthRoutes, {
+    prefix: '/v1/admin/totp',
+    rateLimitPerMinute: config.loginRateLimitPerMinute,
+  });
+  await app.register(overviewRoutes, { prefix: '/v1/admin/overview' });
   await app.register(syncRoutes, { prefix: '/v1/sync', hub, signingKey });
+  await app.register(consoleStaticPlugin, { prefix: '/console', dir: consoleDistDir() });
 
   return app;
 }
