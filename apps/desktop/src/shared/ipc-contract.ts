@@ -168,8 +168,8 @@ export const ipcChannels = {
   'visits.setStatus': { access: 'visit.status', args: z.strictObject({ visitId: id, status: VisitStatus }) },
   /** What the token slip of a visit prints. */
   'visits.slip': { access: 'patient.read', args: z.strictObject({ visitId: id }) },
-  /** One day's appointments by doctor. */
-  'appointments.day': { access: 'patient.read', args: z.strictObject({ date: IsoDate }) },
+  /** One day's appointments by doctor (null: the clinic's today). */
+  'appointments.day': { access: 'patient.read', args: z.strictObject({ date: IsoDate.nullable() }) },
   /** Books an appointment; refused when it overlaps another of the doctor's. */
   'appointments.book': {
     access: 'appointment.write',

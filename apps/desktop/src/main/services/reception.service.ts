@@ -435,7 +435,8 @@ export function createReceptionService(deps: ReceptionDeps) {
       write(['visit'], (w) => w.update('visit', visitId, patch));
     },
 
-    appointments(date: string): AppointmentDayView {
+    appointments(requested: string | null): AppointmentDayView {
+      const date = requested ?? today();
       return {
         date,
         today: today(),

@@ -3,8 +3,8 @@ export type DeskRoute =
   | { readonly screen: 'queue' }
   | { readonly screen: 'patients'; readonly focusSearch?: number }
   | { readonly screen: 'register' }
-  | { readonly screen: 'patient'; readonly patientId: string; readonly checkIn?: boolean }
-  | { readonly screen: 'appointments' }
+  | { readonly screen: 'patient'; readonly patientId: string; readonly checkIn?: number }
+  | { readonly screen: 'appointments'; readonly patientId?: string }
   | { readonly screen: 'sync' }
   | { readonly screen: 'settings' };
 

@@ -2,7 +2,7 @@
  * The signed-in desk: navigation, licence banner, the current screen and the status bar. Until the
  * first sync has finished it shows the first-sync progress instead.
  */
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppState } from '../../../../shared/app-views';
 import { useApi } from '../../api/api-context';
@@ -51,7 +51,8 @@ export function DeskShell({
   const [route, setRoute] = useState<DeskRoute>({ screen: 'queue' });
   const sync = useSyncView();
   useActivityReporter(state.idleLockSeconds);
-  useDeskShortcuts(setRoute, () => void api.call('session.lock', {}));
+  const lock = useCallback(() => void api.call('session.lock', {}), [api]);
+  useDeskShortcuts(route, setRoute, lock);
 
   if (sync.data === null) return <p className="loading">{t('app.loading')}</p>;
   if (!sync.data.firstSync.done) return <FirstSyncScreen view={sync.data} />;
