@@ -66,7 +66,22 @@ export async function ensureRendererBuilt(
     options.log?.('Building the ClinicDesk renderer…');
     const { build } = await import('vite');
     const temporary = `${outDir}.tmp-${process.pid}`;
-    await build({ ...rendererViteConfig(temporary), logLevel: 'warn', configFile: false });
+    // Always the production bundle, whatever NODE_ENV the caller runs under: Vitest sets "test",
+    // which makes Vite and the React plugin emit React's development build (StrictMode's double
+    // effects, jsxDEV). Vite and the plugin read the variable itself, so it is set for the build.
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({
+        ...rendererViteConfig(temporary),
+        mode: 'production',
+        logLevel: 'warn',
+        configFile: false,
+      });
+    } finally {
+      if (previous === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = previous;
+    }
     rmSync(outDir, { recursive: true, force: true });
     renameSync(temporary, outDir);
   });

@@ -204,6 +204,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'app.state': () => state(),
     'settings.update': (args) => {
       settings.update(Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined)));
+      if (args.idleLockSeconds !== undefined) session.idleTimeChanged();
       events.emit({ type: 'state' });
       return state();
     },

@@ -74,13 +74,14 @@ let store: LocalStore;
 let serverUp: boolean;
 let session: SessionService;
 let events: AppEvent[];
+let settings: ReturnType<typeof openSettingsStore>;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cd-session-'));
   clock = manualClock();
   store = await openLocalStore({ file: join(dir, 'store.sqlite'), now: () => new Date(clock.now()) });
   serverUp = true;
-  const settings = openSettingsStore(dir);
+  settings = openSettingsStore(dir);
   settings.update({
     serverUrl: 'http://127.0.0.1:9',
     clinicSlug: 'santkrupa',
@@ -231,6 +232,14 @@ describe('session', () => {
     await clock.advance(500_000);
     expect(session.locked()).toBe(false);
     await clock.advance(100_000);
+    expect(session.locked()).toBe(true);
+  });
+
+  it('applies a shorter idle time to the running session at once', async () => {
+    await session.login('pooja.shinde', PASSWORD);
+    settings.update({ idleLockSeconds: 30 });
+    session.idleTimeChanged();
+    await clock.advance(30_000);
     expect(session.locked()).toBe(true);
   });
 

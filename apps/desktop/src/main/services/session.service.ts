@@ -88,6 +88,8 @@ export interface SessionService {
   logout(): Promise<void>;
   /** The user did something: postpones the idle lock. */
   touch(): void;
+  /** The idle-lock time changed: the running timer follows it. */
+  idleTimeChanged(): void;
   /** Null when the session may use a channel of `access`, else the refusal. */
   authorize(access: ChannelAccess): IpcError | null;
   /** Runs a sync cycle now, if a session is syncing. */
@@ -474,6 +476,10 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
 
     touch() {
       if (session !== null && !session.locked) session.lastActivityAt = clock.now();
+    },
+
+    idleTimeChanged() {
+      scheduleIdleCheck();
     },
 
     authorize(access) {

@@ -24,8 +24,11 @@ export function Modal({
       ref={ref}
       aria-label={label}
       className={`modal ${className ?? ''}`}
-      onClose={onClose}
-      onCancel={onClose}
+      // Escape closes the dialog and fires `close`. A close event of a dialog that is open again
+      // (React re-running the effect in development) is not the user's, so it is ignored.
+      onClose={() => {
+        if (ref.current?.open !== true) onClose();
+      }}
     >
       {children}
     </dialog>
