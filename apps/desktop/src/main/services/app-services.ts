@@ -46,6 +46,8 @@ export interface AppServicesOptions {
   readonly connect?: (baseUrl: string) => ServerConnection;
   readonly verifier?: PasswordVerifier;
   readonly log?: (message: string, error?: unknown) => void;
+  /** Changes per pull page (tests use small pages to stop a first sync midway). */
+  readonly pullLimit?: number;
 }
 
 export interface AppServices {
@@ -101,6 +103,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     openStore,
     events,
     log,
+    ...(options.pullLimit === undefined ? {} : { pullLimit: options.pullLimit }),
   });
 
   const enrollment = createEnrollmentService({

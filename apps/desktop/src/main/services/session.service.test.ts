@@ -106,6 +106,7 @@ beforeEach(async () => {
   };
   const connection: ServerConnection = {
     baseUrl: 'http://127.0.0.1:9',
+    fetch,
     auth,
     health: async () => undefined,
     signingKey: async () => publicPem,

@@ -64,6 +64,8 @@ export interface SessionServiceDeps {
   readonly openStore: () => Promise<LocalStore>;
   readonly events: EventHub<AppEvent>;
   readonly log: (message: string, error?: unknown) => void;
+  /** Changes per pull page; the sync engine's default when absent. */
+  readonly pullLimit?: number;
 }
 
 /** What the status bar needs from the session. */
@@ -168,6 +170,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         events.emit({ type: 'sync' });
       },
       onRowsChanged: (entities) => events.emit({ type: 'data', entities }),
+      ...(deps.pullLimit === undefined ? {} : { pullLimit: deps.pullLimit }),
       onGrant: (grant) =>
         credentials.updateGrant(
           current.user.username,

@@ -29,6 +29,8 @@ export { TransportError };
 /** A server this install talks to, before anyone is signed in. */
 export interface ServerConnection {
   readonly baseUrl: string;
+  /** The fetch every request to this server goes through (tests put a faulty network here). */
+  readonly fetch: typeof fetch;
   readonly auth: AuthClient;
   /** Resolves when `/health` answers; rejects with a network TransportError otherwise. */
   health(): Promise<void>;
@@ -80,6 +82,7 @@ export function connectToServer(baseUrl: string, fetchImpl: typeof fetch = fetch
   };
   return {
     baseUrl: base,
+    fetch: fetchImpl,
     auth: createAuthClient({ baseUrl: base, fetch: fetchImpl, timeoutMs: 15_000 }),
     async health() {
       await get('/health');
@@ -146,6 +149,8 @@ export interface StartSyncOptions {
   readonly onRowsChanged: RowsChanged;
   /** A refreshed session brings a new offline grant. */
   readonly onGrant: (grant: OfflineGrant | null) => void;
+  /** Changes per pull page (the engine's default when absent). */
+  readonly pullLimit?: number;
 }
 
 /** Starts the token keeper, transport and engine of a signed-in session. */
@@ -157,11 +162,16 @@ export function startSessionSync(options: StartSyncOptions): SessionSync {
     now: () => clock.now(),
     onRotate: (rotated) => options.onGrant(rotated.offlineGrant),
   });
-  const transport = createHttpTransport({ baseUrl: connection.baseUrl, auth: keeper });
+  const transport = createHttpTransport({
+    baseUrl: connection.baseUrl,
+    auth: keeper,
+    fetch: connection.fetch,
+  });
   const engine = createSyncEngine({
     store: observedSyncStore(options.store, options.onRowsChanged),
     transport,
     clock,
+    ...(options.pullLimit === undefined ? {} : { pullLimit: options.pullLimit }),
     today: () => {
       const date = calendarDate(new Date(clock.now()), options.timeZone() ?? DEFAULT_TIME_ZONE);
       return { date, year: Number(date.slice(0, 4)) };

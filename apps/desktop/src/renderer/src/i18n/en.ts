@@ -296,6 +296,12 @@ export const en = {
     fromAppointment: 'appointment',
     slip: 'Token slip',
   },
+  patientStatus: {
+    registered: 'Registered',
+    in_diagnosis: 'In diagnosis',
+    treatment_started: 'Treatment started',
+    discharged: 'Discharged',
+  },
   visitStatus: {
     waiting: 'Waiting',
     with_doctor: 'With doctor',

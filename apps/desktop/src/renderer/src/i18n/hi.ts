@@ -293,6 +293,12 @@ export const hi = {
     fromAppointment: 'अपॉइंटमेंट',
     slip: 'टोकन पर्ची',
   },
+  patientStatus: {
+    registered: 'पंजीकृत',
+    in_diagnosis: 'जाँच जारी',
+    treatment_started: 'इलाज शुरू',
+    discharged: 'छुट्टी दी गई',
+  },
   visitStatus: {
     waiting: 'प्रतीक्षा में',
     with_doctor: 'डॉक्टर के पास',

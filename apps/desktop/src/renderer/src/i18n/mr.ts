@@ -295,6 +295,12 @@ export const mr = {
     fromAppointment: 'अपॉइंटमेंट',
     slip: 'टोकन चिठ्ठी',
   },
+  patientStatus: {
+    registered: 'नोंदणीकृत',
+    in_diagnosis: 'तपासणी सुरू',
+    treatment_started: 'उपचार सुरू',
+    discharged: 'डिस्चार्ज',
+  },
   visitStatus: {
     waiting: 'प्रतीक्षेत',
     with_doctor: 'डॉक्टरांकडे',

@@ -7,11 +7,13 @@ import { useTranslation } from 'react-i18next';
 import type { TokenSlipView } from '../../../../shared/reception-views';
 import { useLive } from '../../api/api-context';
 import { Modal } from '../../ui/modal';
+import { useFormat } from '../../ui/use-format';
 import { ageSex } from '../patients/patient-text';
 
 /** The slip itself. */
 export function TokenSlip({ slip }: { readonly slip: TokenSlipView }) {
   const { t } = useTranslation();
+  const format = useFormat();
   return (
     <div className="token-slip" data-testid="token-slip">
       <div className="slip-clinic">{slip.clinicName}</div>
@@ -29,8 +31,7 @@ export function TokenSlip({ slip }: { readonly slip: TokenSlipView }) {
       <div className="slip-line">{slip.patientCode}</div>
       {slip.purpose === null ? null : <div className="slip-line">{slip.purpose}</div>}
       <div className="slip-line">
-        {slip.visitDate} ·{' '}
-        {new Date(slip.checkedInAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+        {slip.visitDate} · {format.time(slip.checkedInAt)}
       </div>
       <div className="slip-ahead">
         {slip.ahead === 0 ? t('slip.next') : t('slip.ahead', { count: slip.ahead })}

@@ -8,6 +8,7 @@ import type { AppState } from '../../../../shared/app-views';
 import { useApi } from '../../api/api-context';
 import { ErrorMessage } from '../../ui/form-controls';
 import { useErrorText } from '../../ui/use-error-text';
+import { useFormat } from '../../ui/use-format';
 import { SignInForm } from '../session/sign-in-form';
 import { AuthLayout } from './auth-layout';
 
@@ -16,6 +17,7 @@ const POLL_MS = 4000;
 /** The waiting screen. */
 export function ApprovalScreen({ state }: { readonly state: AppState }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const api = useApi();
   const errorText = useErrorText();
   const [checkedAt, setCheckedAt] = useState<Date | null>(null);
@@ -61,7 +63,7 @@ export function ApprovalScreen({ state }: { readonly state: AppState }) {
       <p className="muted">
         {checkedAt === null
           ? t('approval.checking')
-          : t('approval.checkedAt', { time: checkedAt.toLocaleTimeString() })}
+          : t('approval.checkedAt', { time: format.time(checkedAt) })}
       </p>
       <ErrorMessage text={errorText(error)} />
       <details className="admin-sign-in">

@@ -12,6 +12,7 @@ import type { QueueEntryView } from '../../../../shared/reception-views';
 import { useApi, useLive } from '../../api/api-context';
 import { ErrorMessage } from '../../ui/form-controls';
 import { useErrorText } from '../../ui/use-error-text';
+import { useFormat } from '../../ui/use-format';
 import { TokenSlipDialog } from '../check-in/token-slip';
 import type { DeskRoute } from '../desk/desk-route';
 import { ageSex } from '../patients/patient-text';
@@ -99,6 +100,7 @@ export function QueueScreen({
   readonly readOnly: boolean;
 }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const errorText = useErrorText();
   const [showFinished, setShowFinished] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -128,9 +130,7 @@ export function QueueScreen({
     <div className="queue">
       <div className="page-head">
         <h1>{t('queue.title')}</h1>
-        <span className="muted">
-          {new Date(`${view.date}T12:00:00`).toLocaleDateString(undefined, { dateStyle: 'full' })}
-        </span>
+        <span className="muted">{format.longDate(view.date)}</span>
         <span className="badge">{t('queue.waitingTotal', { count: total })}</span>
         <span className="spacer" />
         <label className="check">

@@ -4,11 +4,13 @@
  */
 import { useTranslation } from 'react-i18next';
 import type { SyncView } from '../../../../shared/app-views';
+import { useFormat } from '../../ui/use-format';
 import { useErrorTextForSync } from './sync-error-text';
 
 /** Shown instead of the desk until the first sync completes. */
 export function FirstSyncScreen({ view }: { readonly view: SyncView }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const syncError = useErrorTextForSync();
   const { rowsDone, rowsTotal, percent } = view.firstSync;
   return (
@@ -25,8 +27,8 @@ export function FirstSyncScreen({ view }: { readonly view: SyncView }) {
         {rowsTotal === null
           ? t('firstSync.starting')
           : t('firstSync.rows', {
-              done: rowsDone.toLocaleString(),
-              total: rowsTotal.toLocaleString(),
+              done: format.number(rowsDone),
+              total: format.number(rowsTotal),
               percent: percent ?? 0,
             })}
       </p>

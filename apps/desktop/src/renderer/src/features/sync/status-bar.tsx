@@ -4,6 +4,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import type { SyncView } from '../../../../shared/app-views';
+import { useFormat } from '../../ui/use-format';
 import { relativeTime } from './relative-time';
 
 /** The bar itself; `onOpenSyncCentre` opens the sync centre. */
@@ -17,6 +18,7 @@ export function StatusBar({
   readonly onOpenSyncCentre: () => void;
 }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const { licence } = view;
   const connection = view.signedInOffline
     ? t('status.offlineSignIn')
@@ -42,7 +44,9 @@ export function StatusBar({
           {t('status.refused', { count: view.refused })}
         </button>
       ) : null}
-      <span className="status-item">{t('status.lastSync', { when: relativeTime(t, view.lastSyncAt) })}</span>
+      <span className="status-item">
+        {t('status.lastSync', { when: relativeTime(t, format.locale, view.lastSyncAt) })}
+      </span>
       {view.needsOnlineSignIn ? (
         <span className="status-item status-warning">{t('status.signInAgain')}</span>
       ) : null}

@@ -3,6 +3,7 @@
  * with the full record), and for each refusal: fix and resubmit, resubmit as it was, or dismiss.
  * The refused changes can be exported as a file for the clinic admin or support.
  */
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldValue, RefusedGroupView, SyncOpView } from '../../../../shared/app-views';
@@ -11,6 +12,7 @@ import { downloadText } from '../../ui/download';
 import { entityLabel, fieldLabel } from '../../ui/field-label';
 import { ErrorMessage } from '../../ui/form-controls';
 import { useErrorText } from '../../ui/use-error-text';
+import { useFormat } from '../../ui/use-format';
 import { relativeTime } from './relative-time';
 import { useErrorTextForSync } from './sync-error-text';
 
@@ -20,23 +22,35 @@ function isScalar(value: FieldValue | undefined): value is Scalar {
   return value === null || ['string', 'number', 'boolean'].includes(typeof value);
 }
 
-function show(value: FieldValue | undefined): string {
-  if (value === null || value === undefined) return '—';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A field's value in words, or null when there is nothing worth showing (empty, an internal id). */
+function shown(t: TFunction, entity: string, field: string, value: FieldValue | undefined): string | null {
+  if (value === null || value === undefined || value === '' || field === 'id') return null;
+  if (typeof value === 'string' && UUID.test(value)) return null;
+  if (field === 'sex' && typeof value === 'string') return t(`patient.sex.${value}`, { defaultValue: value });
+  if (field === 'status' && typeof value === 'string') {
+    const namespace =
+      entity === 'visit' ? 'visitStatus' : entity === 'appointment' ? 'appointmentStatus' : 'patientStatus';
+    return t(`${namespace}.${value}`, { defaultValue: value });
+  }
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 /** The record of one op as a two-column table. */
 function RecordTable({ op }: { readonly op: SyncOpView }) {
   const { t } = useTranslation();
-  const entries = Object.entries(op.fields).filter(([field]) => field !== 'id');
-  if (entries.length === 0) return null;
+  const rows = Object.entries(op.fields)
+    .map(([field, value]) => [field, shown(t, op.entity, field, value)] as const)
+    .filter((row): row is readonly [string, string] => row[1] !== null);
+  if (rows.length === 0) return null;
   return (
     <table className="record-table">
       <tbody>
-        {entries.map(([field, value]) => (
+        {rows.map(([field, value]) => (
           <tr key={field}>
             <th scope="row">{fieldLabel(t, field)}</th>
-            <td>{show(value)}</td>
+            <td>{value}</td>
           </tr>
         ))}
       </tbody>
@@ -98,6 +112,7 @@ function OpEditor({
 /** One refused group. */
 function RefusedCard({ item, readOnly }: { readonly item: RefusedGroupView; readonly readOnly: boolean }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const api = useApi();
   const errorText = useErrorText();
   const [editing, setEditing] = useState(false);
@@ -122,7 +137,9 @@ function RefusedCard({ item, readOnly }: { readonly item: RefusedGroupView; read
     <article className="panel refused-card" data-testid="refused-group">
       <header className="refused-head">
         <h3>{t(`refusal.${item.code}`, { defaultValue: t('refusal.other') })}</h3>
-        <span className="muted">{t('syncCentre.refusedAt', { when: relativeTime(t, item.receivedAt) })}</span>
+        <span className="muted">
+          {t('syncCentre.refusedAt', { when: relativeTime(t, format.locale, item.receivedAt) })}
+        </span>
       </header>
       <p className="muted">
         {t('syncCentre.serverSaid')} <q>{item.message}</q>
@@ -192,6 +209,7 @@ function RefusedCard({ item, readOnly }: { readonly item: RefusedGroupView; read
 /** The sync centre screen. */
 export function SyncCentreScreen({ readOnly }: { readonly readOnly: boolean }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const api = useApi();
   const syncError = useErrorTextForSync();
   const errorText = useErrorText();
@@ -229,7 +247,7 @@ export function SyncCentreScreen({ readOnly }: { readonly readOnly: boolean }) {
       <section className="panel">
         <p>
           {view.status.online ? t('status.online') : t('status.offline')} ·{' '}
-          {t('status.lastSync', { when: relativeTime(t, view.status.lastSyncAt) })}
+          {t('status.lastSync', { when: relativeTime(t, format.locale, view.status.lastSyncAt) })}
         </p>
         {lastError === null ? null : <p className="notice">{lastError}</p>}
       </section>
@@ -254,7 +272,7 @@ export function SyncCentreScreen({ readOnly }: { readonly readOnly: boolean }) {
           <tbody>
             {view.pending.map((group) => (
               <tr key={group.mutationId} data-testid="pending-group">
-                <td className="num">{new Date(group.createdAt).toLocaleTimeString()}</td>
+                <td className="num">{format.time(group.createdAt)}</td>
                 <td>
                   {group.ops.map((op) => (
                     <div key={`${op.op}:${op.entity}:${op.id}`}>
