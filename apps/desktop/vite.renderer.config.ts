@@ -25,6 +25,8 @@ export function rendererViteConfig(outDir: string = rendererPaths.outDir): UserC
       outDir,
       emptyOutDir: true,
       target: 'chrome130',
+      // electron-vite and the web host must ship the same, minified bundle.
+      minify: 'esbuild',
       // No inline scripts or data: modules, so the strict CSP holds.
       modulePreload: { polyfill: false },
       assetsInlineLimit: 0,
