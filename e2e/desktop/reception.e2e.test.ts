@@ -183,7 +183,9 @@ describe('desktop reception', () => {
     await book('11:00');
     await a.page.getByText('Appointment booked.').waitFor();
     await book('11:05');
-    await expect(a.page.getByRole('alert').textContent()).resolves.toContain('already has an appointment');
+    await expect(a.page.getByRole('alert').textContent()).resolves.toContain(
+      'already has an appointment from 11:00 to 11:15',
+    );
     await a.capture('10-appointments');
   }, 30_000);
 

@@ -357,7 +357,7 @@ export const en = {
     VALIDATION_FAILED: 'Some of the information is not valid. Check the highlighted fields.',
     DUPLICATE_SUSPECTED: 'This patient may already be registered.',
     REASON_REQUIRED: 'Changing name, date of birth or sex needs a reason.',
-    SLOT_TAKEN: 'The doctor already has an appointment at that time.',
+    SLOT_TAKEN: 'The doctor already has an appointment from {{startTime}} to {{endTime}}.',
     ALREADY_CHECKED_IN: 'This patient is already in that doctor’s queue today.',
     INVALID_TRANSITION: 'The visit cannot move to that status from where it is now.',
     CAPACITY_REACHED: 'The clinic has reached its patient limit. Ask your clinic admin to upgrade the plan.',

@@ -10,7 +10,11 @@ export function useErrorText(): (error: unknown) => string | null {
     if (error instanceof ApiError) {
       const details = error.details;
       const seconds = details.seconds ?? details.secondsUntilRetry;
+      const strings = Object.fromEntries(
+        Object.entries(details).filter(([, value]) => typeof value === 'string'),
+      );
       return t(`errors.${error.code}`, {
+        ...strings,
         seconds: typeof seconds === 'number' ? seconds : 60,
         message: typeof details.message === 'string' ? details.message : error.message,
       });
