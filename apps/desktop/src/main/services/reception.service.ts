@@ -114,11 +114,20 @@ export function createReceptionService(deps: ReceptionDeps) {
     city: patient.city,
   });
 
-  const summaryOf = (entry: PatientSummary | null): PatientSummaryView | null => {
-    if (entry === null) return null;
-    const full = store.patients.byId(entry.id);
-    return full === null ? null : summary(full);
-  };
+  // The queue and appointment rows already carry the patient's summary columns: no second read.
+  const summaryOf = (entry: PatientSummary | null): PatientSummaryView | null =>
+    entry === null
+      ? null
+      : {
+          id: entry.id,
+          patientCode: entry.patientCode ?? '',
+          provisionalCode: entry.patientCode !== null && isProvisionalCode(entry.patientCode),
+          fullName: entry.fullName,
+          ageYears: patientAge(entry, nowDate(), timeZone()),
+          sex: entry.sex,
+          phone: entry.phone,
+          city: null,
+        };
 
   const doctorName = (doctors: readonly DoctorView[], id: string) =>
     doctors.find((doctor) => doctor.id === id)?.displayName ?? '—';

@@ -59,9 +59,10 @@ export function useLive<T>(
       },
     );
   }, [api]);
+  // The caller's inputs, as one comparable value: a change reloads.
   const key = JSON.stringify(deps);
   useEffect(() => {
-    void key;
+    void key; // read so the effect visibly depends on it
     reload();
   }, [reload, key]);
   useEffect(() => api.onEvent((event) => refreshRef.current(event) && reload()), [api, reload]);
