@@ -19,6 +19,7 @@ import { capacityRoutes } from './modules/capacity/capacity.routes';
 import { clinicRoutes } from './modules/clinic/clinic.routes';
 import { devicesRoutes } from './modules/devices/devices.routes';
 import { healthRoutes } from './modules/health/health.routes';
+import { setupPageRoutes } from './modules/setup-page/setup-page.routes';
 import { consoleDistDir, consoleStaticPlugin } from './modules/platform-auth/console-static.plugin';
 import { overviewRoutes } from './modules/platform-auth/overview.routes';
 import { platformAuthRoutes } from './modules/platform-auth/platform-auth.routes';
@@ -128,6 +129,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // Route table.
   await app.register(healthRoutes);
+  await app.register(setupPageRoutes);
   await app.register(authRoutes, {
     prefix: '/v1/auth',
     deps: authDeps,
