@@ -23,7 +23,6 @@ import { AppError } from '../../lib/app-error';
 import type { Caller } from '../../plugins/auth.plugin';
 import { assertClinicWritable, type TenantTransaction } from '../../plugins/tenancy.plugin';
 import { recordClinicEvent } from '../audit/audit.repository';
-import { countResource } from '../capacity/capacity.service';
 import { type EntityPolicy, syncPolicy } from './sync-policy';
 import { jsonEqual, type Row, recordToRow, rowToRecord } from './sync-rows';
 
