@@ -118,8 +118,10 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
   }
 
   function setReadOnly(reason: ReadOnlyReason | null) {
-    if (status.readOnly === reason) return;
+    // Always written through: the store may still hold a flag an earlier session set (the app
+    // started offline with a lapsed lease, or before an update), which this engine never saw.
     store.setReadOnly(reason);
+    if (status.readOnly === reason) return;
     emit({ readOnly: reason });
   }
 
@@ -197,8 +199,8 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
         }
         throw error;
       }
+      // Records the page's decisions too, in the same transaction as its rows.
       store.applyPull(page);
-      store.recordPushResults(page.decisions);
       if (!state.bootstrapped) {
         const done = (state.progress?.done ?? 0) + page.changes.length;
         const progress = { done, total: done + (page.remaining ?? 0) };
@@ -268,6 +270,11 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
     baseMs: 500,
     maxMs: 60_000,
     ...(opts.intervalMs ? { intervalMs: opts.intervalMs } : {}),
+    onFailure: () => {
+      // "Sync now" pressed while this cycle ran waits for a cycle that starts after it; a failed
+      // cycle leaves the next one to the backoff timer, so start that one now instead.
+      if (waiters.some((w) => w.target > cyclesStarted)) scheduler.retryNow();
+    },
   });
 
   function openLive() {

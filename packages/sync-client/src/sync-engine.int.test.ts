@@ -1,0 +1,514 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalStore, openLocalStore } from '@clinicdesk/local-store';
+import type {
+  Change,
+  GroupResult,
+  LeaseRequest,
+  LeaseResponse,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+} from '@clinicdesk/sync-protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeClock, type FakeClock } from './fake-clock';
+import { createSyncEngine, type EngineStatus, type SyncEngine, type SyncEngineOptions } from './sync-engine';
+import { type SyncTransport, TransportError } from './transport';
+
+// The engine against a scripted server (fake transport) on a hand-driven clock, over a real local
+// store file: what it sends, when it retries, and what it tells the screens.
+
+const CLINIC = '01936b2e-0000-7000-8000-000000000001';
+const DEVICE = '01936b2e-0000-7000-8000-0000000000d1';
+const RECEPTIONIST = '01936b2e-0000-7000-8000-000000000003';
+const START = Date.parse('2026-03-14T09:00:00.000Z');
+
+type Kind = 'push' | 'pull' | 'lease';
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+const networkDown = () => new TransportError('network', 'Cannot reach the server: fetch failed');
+
+/**
+ * A scripted server: applies every pushed group, pages its `changes`, grants leases. Calls can be
+ * held (until `release`) or failed (the next errors queued per kind); it counts calls in flight.
+ */
+class ScriptedServer implements SyncTransport {
+  readonly pushes: PushRequest[] = [];
+  readonly pulls: number[] = [];
+  readonly leases: LeaseRequest[] = [];
+  changes: Change[] = [];
+  decisions: PullResponse['decisions'] = [];
+  status: PullResponse['clinic']['status'] = 'active';
+  leaseDays = 7;
+  /** Every call fails as if the network were down. */
+  offline = false;
+  inFlight = 0;
+  maxInFlight = 0;
+  readonly #script: Record<Kind, (Error | null)[]> = { push: [], pull: [], lease: [] };
+  readonly #gates: Partial<Record<Kind, ReturnType<typeof deferred>>> = {};
+  readonly #clock: FakeClock;
+
+  constructor(clock: FakeClock) {
+    this.#clock = clock;
+  }
+
+  /** How the next calls of `kind` go, in order: an error to fail with, or null to answer. */
+  script(kind: Kind, ...outcomes: (Error | null)[]): void {
+    this.#script[kind].push(...outcomes);
+  }
+
+  /** Calls of `kind` wait until `release`. */
+  hold(kind: Kind): void {
+    this.#gates[kind] = deferred();
+  }
+
+  release(kind: Kind): void {
+    const gate = this.#gates[kind];
+    delete this.#gates[kind];
+    gate?.resolve();
+  }
+
+  async #serve<T>(kind: Kind, answer: () => T): Promise<T> {
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      await this.#gates[kind]?.promise;
+      if (this.offline) throw networkDown();
+      const failure = this.#script[kind].shift();
+      if (failure) throw failure;
+      return answer();
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  push(request: PushRequest): Promise<PushResponse> {
+    this.pushes.push(request);
+    return this.#serve('push', () => {
+      const results: GroupResult[] = request.groups.map((g) => ({
+        mutationId: g.mutationId,
+        seq: g.seq,
+        status: 'applied',
+      }));
+      return { results, ackSeq: request.groups.at(-1)?.seq ?? 0 };
+    });
+  }
+
+  pull(cursor: number, limit: number): Promise<PullResponse> {
+    this.pulls.push(cursor);
+    return this.#serve('pull', () => {
+      const after = this.changes.filter((c) => c.seq > cursor);
+      const page = after.slice(0, limit);
+      const now = this.#clock.now();
+      return {
+        changes: page,
+        hasMore: after.length > page.length,
+        nextCursor: page.at(-1)?.seq ?? cursor,
+        remaining: after.length - page.length,
+        ackSeq: 0,
+        decisions: this.decisions,
+        clinic: {
+          status: this.status,
+          limits: { patients: 500, doctors: 5, receptionists: 5, labTechs: null },
+          usage: { patients: 0, doctors: 1, receptionists: 1, labTechs: 0 },
+          lease: {
+            issuedAt: new Date(now).toISOString(),
+            expiresAt: new Date(now + this.leaseDays * 86_400_000).toISOString(),
+            token: 'signed',
+          },
+        },
+      };
+    });
+  }
+
+  lease(request: LeaseRequest): Promise<LeaseResponse> {
+    this.leases.push(request);
+    return this.#serve('lease', () => ({
+      leaseId: randomUUID(),
+      counter: request.counter,
+      scope: request.scope,
+      from: 1 + 100 * (this.leases.length - 1),
+      to: 100 * this.leases.length,
+      issuedAt: new Date(this.#clock.now()).toISOString(),
+    }));
+  }
+
+  openEvents(): { close(): void } {
+    return { close() {} };
+  }
+}
+
+/** A patient row as the server sends it at change `seq`. */
+function serverPatient(seq: number, id: string = randomUUID()): Change {
+  return {
+    seq,
+    entity: 'patient',
+    id,
+    version: 1,
+    op: 'create',
+    data: {
+      id,
+      clinicId: CLINIC,
+      version: 1,
+      createdAt: '2026-03-01T08:00:00.000Z',
+      updatedAt: '2026-03-01T08:00:00.000Z',
+      deletedAt: null,
+      patientCode: `PT-SKH-2025-${String(seq).padStart(4, '0')}`,
+      firstName: 'Ravi',
+      lastName: null,
+      dateOfBirth: null,
+      ageYears: 40,
+      sex: 'male',
+      phone: null,
+      status: 'registered',
+      registeredBy: RECEPTIONIST,
+    },
+  };
+}
+
+/** Lets promise chains started by the engine run to their end (the fake transport never waits on I/O). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function openStore(dir: string, clock: FakeClock): Promise<LocalStore> {
+  const store = await openLocalStore({ file: join(dir, 'desk.sqlite'), now: () => new Date(clock.now()) });
+  store.setIdentity({ deviceId: DEVICE, clinicId: CLINIC });
+  store.setClinicProfile({ id: CLINIC, code: 'SKH', name: 'Santkrupa Hospital' });
+  return store;
+}
+
+/** A desk: store file, scripted server, fake clock and engine (not started), recording every status. */
+async function desk(options: Partial<SyncEngineOptions> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'clinicdesk-engine-'));
+  const clock = createFakeClock(START);
+  const store = await openStore(dir, clock);
+  const server = new ScriptedServer(clock);
+  const statuses: EngineStatus[] = [];
+  const make = (over: Partial<SyncEngineOptions> = {}): SyncEngine => {
+    const engine = createSyncEngine({
+      store,
+      transport: server,
+      clock,
+      random: () => 0.5,
+      live: false,
+      ...options,
+      ...over,
+    });
+    engine.onStatus((status) => statuses.push(status));
+    cleanups.push(() => engine.stop());
+    return engine;
+  };
+  const engine = make();
+  cleanups.push(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  let registered = 0;
+  /** Registers a patient locally (one outbox group); returns its id. */
+  const register = (): string => {
+    registered += 1;
+    return store.write({ userId: RECEPTIONIST }, (w) => {
+      const id = w.newId();
+      w.create('patient', {
+        id,
+        patientCode: w.nextPatientCode(2026, id).code,
+        firstName: `Asha ${registered}`,
+        ageYears: 30,
+        sex: 'female',
+        registeredBy: RECEPTIONIST,
+      });
+      return id;
+    }).value;
+  };
+  /** Cycles started so far (a status turning to syncing). */
+  const cycles = () => statuses.filter((s, i) => s.syncing && !(statuses[i - 1]?.syncing ?? false)).length;
+  return { dir, clock, store, server, statuses, engine, make, register, cycles };
+}
+
+describe('sync engine: scheduling', () => {
+  it('runs one cycle at a time, and writes during a cycle ask for exactly one more', async () => {
+    const { engine, server, register, cycles, store } = await desk();
+    register();
+    server.hold('push');
+    engine.start();
+    await settle();
+    expect(server.pushes).toHaveLength(1);
+
+    // Reception keeps working while the first push is on the wire.
+    for (let i = 0; i < 3; i++) {
+      register();
+      engine.notifyLocalWrite();
+    }
+    await settle();
+    expect(server.pushes).toHaveLength(1);
+
+    server.release('push');
+    await settle();
+    expect(cycles()).toBe(2);
+    expect(server.maxInFlight).toBe(1);
+    expect(server.pushes.map((p) => p.groups.map((g) => g.seq))).toEqual([[1], [2, 3, 4]]);
+    expect(store.pendingCount()).toBe(0);
+  });
+
+  it('retries after a network failure on its own, backing off, without waiting for a new write', async () => {
+    const { engine, server, register, clock, store, statuses } = await desk();
+    register();
+    server.script('push', networkDown(), networkDown());
+    engine.start();
+    await settle();
+    expect(server.pushes).toHaveLength(1);
+    // random 0.5, base 500 ms: the first retry is due 250 ms later, the second 500 ms after that.
+    expect(clock.nextAt()).toBe(START + 250);
+
+    // A write during the backoff does not cut it short (a busy desk must not hammer a struggling server).
+    register();
+    engine.notifyLocalWrite();
+    await settle();
+    expect(server.pushes).toHaveLength(1);
+
+    await clock.advance(250);
+    expect(server.pushes).toHaveLength(2);
+    expect(clock.nextAt()).toBe(START + 750);
+    await clock.advance(499);
+    expect(server.pushes).toHaveLength(2);
+    await clock.advance(1);
+    await settle();
+    expect(server.pushes).toHaveLength(3);
+    expect(store.pendingCount()).toBe(0);
+    expect(clock.pendingCount()).toBe(0);
+    expect(statuses.at(-1)).toMatchObject({ online: true, lastError: null, pending: 0 });
+  });
+
+  it('"Sync now" during a cycle that then fails runs again at once instead of waiting out the backoff', async () => {
+    const { engine, server, register, store } = await desk();
+    register();
+    server.hold('push');
+    server.script('push', networkDown());
+    engine.start();
+    await settle();
+
+    let done = false;
+    const now = engine.syncNow().then(() => {
+      done = true;
+    });
+    server.release('push');
+    await settle();
+    expect(done).toBe(true);
+    await now;
+    expect(server.pushes).toHaveLength(2);
+    expect(store.pendingCount()).toBe(0);
+  });
+
+  it('stops cleanly: waits for the cycle in flight, then never syncs again', async () => {
+    const { engine, server, register, clock } = await desk();
+    register();
+    server.hold('push');
+    engine.start();
+    await settle();
+    let stopped = false;
+    const stopping = engine.stop().then(() => {
+      stopped = true;
+    });
+    await settle();
+    expect(stopped).toBe(false);
+    server.release('push');
+    await stopping;
+    register();
+    engine.notifyLocalWrite();
+    await engine.syncNow();
+    await clock.advance(120_000);
+    expect(server.pushes).toHaveLength(1);
+  });
+});
+
+describe('sync engine: status', () => {
+  it('reports offline with the network error, then online, synced and nothing pending', async () => {
+    const { engine, server, register, statuses, clock } = await desk();
+    engine.start();
+    await settle();
+    server.script('push', networkDown());
+    register();
+    engine.notifyLocalWrite();
+    await settle();
+    expect(statuses.at(-1)).toMatchObject({
+      online: false,
+      syncing: false,
+      pending: 1,
+      lastError: { kind: 'network' },
+    });
+    await clock.advance(250);
+    await settle();
+    expect(statuses.at(-1)).toMatchObject({
+      online: true,
+      syncing: false,
+      pending: 0,
+      lastError: null,
+      lastSyncAt: START + 250,
+    });
+    // Each cycle showed "syncing" while it ran.
+    expect(statuses.filter((s) => s.syncing)).not.toHaveLength(0);
+  });
+
+  it('does not retry a refusal a person must deal with, and says which', async () => {
+    const { engine, server, register, statuses, clock } = await desk();
+    register();
+    server.script('push', new TransportError('server', 'Device revoked', { code: 'FORBIDDEN', status: 403 }));
+    engine.start();
+    await settle();
+    expect(statuses.at(-1)).toMatchObject({ online: true, lastError: { kind: 'server', code: 'FORBIDDEN' } });
+    expect(clock.pendingCount()).toBe(0);
+    await clock.advance(600_000);
+    expect(server.pushes).toHaveLength(1);
+  });
+
+  it('reports first-sync progress page by page, and resumes it after a restart', async () => {
+    const { engine, server, statuses, store, make, clock } = await desk({ pullLimit: 2 });
+    server.changes = [1, 2, 3, 4, 5].map((seq) => serverPatient(seq));
+    // Pages 1 and 2 arrive, page 3 fails: the app is closed midway.
+    server.script('pull', null, null, networkDown());
+    engine.start();
+    await settle();
+    const shown = statuses.map((s) => JSON.stringify(s.progress));
+    expect(shown.filter((p, i) => p !== 'null' && p !== shown[i - 1]).map((p) => JSON.parse(p))).toEqual([
+      { done: 2, total: 5 },
+      { done: 4, total: 5 },
+    ]);
+    expect(store.cursorState()).toMatchObject({ cursor: 4, bootstrapped: false });
+    await engine.stop();
+
+    const again = make();
+    expect(again.status().progress).toEqual({ done: 4, total: 5 });
+    again.start();
+    await settle();
+    expect(again.status().progress).toBeNull();
+    expect(store.cursorState()).toMatchObject({ cursor: 5, bootstrapped: true, progress: null });
+    expect(store.patients.byCode('PT-SKH-2025-0005')).not.toBeNull();
+    expect(clock.pendingCount()).toBe(0);
+  });
+
+  it('counts only real pushes as pushes: a cycle with nothing to send leaves the push time alone', async () => {
+    const { engine, store } = await desk();
+    engine.start();
+    await settle();
+    expect(store.cursorState().lastSyncAt).not.toBeNull();
+    expect(store.syncState().lastPushAt).toBeNull();
+  });
+});
+
+describe('sync engine: access', () => {
+  it('turns read-only when the licence lease runs out offline, and writable again once a pull says so', async () => {
+    const { engine, server, store, clock, statuses } = await desk();
+    server.leaseDays = 1;
+    engine.start();
+    await settle();
+    expect(store.readOnly()).toBeNull();
+
+    server.offline = true;
+    await clock.advance(2 * 86_400_000);
+    await engine.syncNow();
+    expect(statuses.at(-1)?.readOnly).toBe('licence_lapsed');
+    expect(store.readOnly()?.reason).toBe('licence_lapsed');
+
+    server.offline = false;
+    await engine.syncNow();
+    expect(engine.status().readOnly).toBeNull();
+    expect(store.readOnly()).toBeNull();
+  });
+
+  it('lifts a read-only flag an earlier session left in the store once a pull says the clinic may write', async () => {
+    const { store, make } = await desk();
+    // The app started offline after the lease ran out and locked the store before the engine ran.
+    store.setReadOnly('licence_lapsed');
+    const engine = make();
+    engine.start();
+    await settle();
+    expect(engine.status().readOnly).toBeNull();
+    expect(store.readOnly()).toBeNull();
+  });
+
+  it('turns read-only while the subscription is expired, and writable when it is renewed', async () => {
+    const { engine, server, store } = await desk();
+    server.status = 'expired';
+    engine.start();
+    await settle();
+    expect(engine.status().readOnly).toBe('subscription_inactive');
+    expect(store.readOnly()?.reason).toBe('subscription_inactive');
+    expect(server.leases).toHaveLength(0);
+    server.status = 'active';
+    await engine.syncNow();
+    expect(engine.status().readOnly).toBeNull();
+    expect(store.readOnly()).toBeNull();
+  });
+
+  it('on 426 turns read-only, keeps the outbox and stops syncing until the app is updated', async () => {
+    const { engine, server, store, register, clock } = await desk();
+    register();
+    server.script(
+      'push',
+      new TransportError('server', 'This ClinicDesk app is too old to sync; please update it', {
+        code: 'UPGRADE_REQUIRED',
+        status: 426,
+      }),
+    );
+    engine.start();
+    await settle();
+    expect(engine.status()).toMatchObject({
+      readOnly: 'upgrade_required',
+      lastError: { code: 'UPGRADE_REQUIRED' },
+    });
+    expect(store.readOnly()?.reason).toBe('upgrade_required');
+    expect(store.pendingCount()).toBe(1);
+    await engine.syncNow();
+    await clock.advance(600_000);
+    expect(server.pushes).toHaveLength(1);
+    expect(server.pulls).toHaveLength(0);
+    expect(store.pendingCount()).toBe(1);
+  });
+
+  it('on RESET_REQUIRED downloads the clinic again from 0 and keeps the outbox and its rows', async () => {
+    const { engine, server, store, register } = await desk();
+    server.changes = [serverPatient(1), serverPatient(2)];
+    engine.start();
+    await settle();
+    expect(store.cursorState()).toMatchObject({ cursor: 2, bootstrapped: true });
+
+    // The server compacted its log past this device's cursor; a write lands while the pull is out.
+    server.changes = [serverPatient(7, server.changes[1]?.id), serverPatient(8)];
+    server.hold('pull');
+    server.script(
+      'pull',
+      new TransportError('server', 'Too far behind', { code: 'RESET_REQUIRED', status: 410 }),
+    );
+    void engine.syncNow();
+    await settle();
+    const local = register();
+    engine.notifyLocalWrite();
+    const pending = store.pendingGroups(10)[0];
+    server.release('pull');
+    await settle();
+    expect(store.patients.byId(local)).not.toBeNull();
+
+    expect(server.pulls.slice(-3)).toEqual([2, 0, 8]);
+    expect(store.cursorState()).toMatchObject({ cursor: 8, bootstrapped: true });
+    // The first server patient is gone from the new snapshot; the local one reached the server.
+    expect(store.patients.byCode('PT-SKH-2025-0001')).toBeNull();
+    expect(store.patients.byCode('PT-SKH-2025-0008')).not.toBeNull();
+    expect(server.pushes.at(-1)?.groups.map((g) => g.mutationId)).toEqual([pending?.mutationId]);
+    expect(store.pendingCount()).toBe(0);
+  });
+});
