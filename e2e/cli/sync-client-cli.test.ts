@@ -51,6 +51,10 @@ function client(args: readonly string[], stdin = ''): Promise<Run> {
   });
 }
 
+const deviceStatus = async (id: string) =>
+  (await t.tdb.db.owner.selectFrom('devices').select('status').where('id', '=', id).executeTakeFirstOrThrow())
+    .status;
+
 const deviceFile = () => JSON.parse(readFileSync(join(dataDir, 'device.json'), 'utf8'));
 
 /** Registers patients through another device of the clinic, as a reception PC would. */
@@ -141,12 +145,7 @@ describe('headless sync client', () => {
     expect(waiting.code, waiting.stderr).toBe(3);
     expect(waiting.stdout).toContain("waiting for a clinic admin's approval");
     const { deviceId } = deviceFile();
-    const pending = await t.tdb.db.owner
-      .selectFrom('devices')
-      .select('status')
-      .where('id', '=', deviceId)
-      .executeTakeFirstOrThrow();
-    expect(pending.status).toBe('pending');
+    expect(await deviceStatus(deviceId)).toBe('pending');
 
     const wrong = await client([...login, '--username', admin.username], 'not the password\n');
     expect(wrong.code).toBe(1);
@@ -160,12 +159,7 @@ describe('headless sync client', () => {
     expect(file.session).toMatchObject({ username: admin.username, role: 'admin', clinicId: clinic.id });
     expect(JSON.stringify(file)).not.toContain(admin.password);
     expect(statSync(join(dataDir, 'device.json')).mode & 0o077).toBe(0);
-    const device = await t.tdb.db.owner
-      .selectFrom('devices')
-      .select('status')
-      .where('id', '=', deviceId)
-      .executeTakeFirstOrThrow();
-    expect(device.status).toBe('approved');
+    expect(await deviceStatus(deviceId)).toBe('approved');
   });
 
   it('syncs once, rotating its refresh token, and reports what the device holds', async () => {
