@@ -1,12 +1,26 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type LocalStore, openLocalStore, patientMatchExpression } from '@clinicdesk/local-store';
+import {
+  createAuthClient,
+  createHttpTransport,
+  createSyncEngine,
+  createTokenKeeper,
+  type SyncEngine,
+  type SyncStore,
+  type SyncTransport,
+  systemClock,
+} from '@clinicdesk/sync-client';
+import type { GroupResult, PullResponse } from '@clinicdesk/sync-protocol';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { buildApp } from '../../apps/server/src/app';
 import { deriveAppUrl, loadConfig } from '../../apps/server/src/config';
 import { openDatabase } from '../../apps/server/src/db/database';
 import { migrateToLatest } from '../../apps/server/src/db/migrate';
+import { hashPassword } from '../../apps/server/src/lib/passwords';
 
 /** Percentile of a sorted-on-demand sample (nearest rank). */
 export function percentile(samples: readonly number[], p: number): number {
@@ -18,6 +32,35 @@ export function percentile(samples: readonly number[], p: number): number {
 /** Prints one figure line: `<name>: <figure>`. */
 export function report(name: string, figure: string): void {
   console.log(`${name}: ${figure}`);
+}
+
+/**
+ * `BENCH_SCALE` (default 1, full scale): every row and sample count is multiplied by it, so
+ * `BENCH_SCALE=0.01 npm run bench` is a quick smoke run of the same code.
+ */
+export function benchScale(): number {
+  const raw = process.env.BENCH_SCALE;
+  if (raw === undefined || raw === '') return 1;
+  const scale = Number(raw);
+  if (!(scale > 0)) throw new RangeError(`BENCH_SCALE must be a positive number, got ${raw}`);
+  return scale;
+}
+
+/** `full` at the current scale, never below `min`. */
+export function scaled(full: number, min = 1): number {
+  return Math.max(min, Math.round(full * benchScale()));
+}
+
+/** A progress line on stderr, so stdout holds only figure lines. */
+export function progress(message: string): void {
+  process.stderr.write(`  … ${message}\n`);
+}
+
+/** Milliseconds taken by `fn`. */
+export async function timed(fn: () => unknown): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
 }
 
 /** A temporary folder removed by `cleanup()`. */
@@ -43,7 +86,12 @@ export async function benchServer() {
   const db = await openDatabase(database);
   await migrateToLatest(db.owner);
   const config = {
-    ...loadConfig({ NODE_ENV: 'test', RATE_LIMIT_PER_MINUTE: '1000000', LOGIN_RATE_LIMIT_PER_MINUTE: '100000', BODY_LIMIT_BYTES: String(64 * 1024 * 1024) }),
+    ...loadConfig({
+      NODE_ENV: 'test',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+      BODY_LIMIT_BYTES: String(64 * 1024 * 1024),
+    }),
     database,
   };
   const app = await buildApp({ config, db, logger: false });
@@ -63,3 +111,242 @@ export async function benchServer() {
     },
   };
 }
+
+export type BenchServer = Awaited<ReturnType<typeof benchServer>>;
+
+/** Adds a clinic admin (owner path, as the platform does when it creates a clinic); returns the username. */
+export async function createClinicAdmin(server: BenchServer, clinicId: string, password: string) {
+  const id = randomUUID();
+  const username = `admin-${id.slice(0, 8)}`;
+  await server.db.owner
+    .insertInto('users')
+    .values({
+      clinic_id: clinicId,
+      id,
+      username,
+      display_name: 'Benchmark admin',
+      role: 'admin',
+      password_hash: await hashPassword(password),
+    })
+    .execute();
+  return { id, username };
+}
+
+/** What a benchmark watches as the engine drives the store. */
+export interface StoreObserver {
+  /** After a pull page was applied, with the time applyPull took. */
+  readonly pulled?: (page: PullResponse, applyMs: number) => void;
+  /** After push results were recorded. */
+  readonly pushed?: (results: readonly GroupResult[]) => void;
+}
+
+/** The store as the sync engine sees it, telling `observer` about pulls and push results. */
+export function observedStore(store: LocalStore, observer: StoreObserver): SyncStore {
+  return {
+    pendingGroups: (limit) => store.pendingGroups(limit),
+    pendingCount: () => store.pendingCount(),
+    recordPushResults(results) {
+      store.recordPushResults(results);
+      observer.pushed?.(results);
+    },
+    applyPull(page) {
+      const started = performance.now();
+      store.applyPull(page);
+      observer.pulled?.(page, performance.now() - started);
+    },
+    cursorState: () => store.cursorState(),
+    setCursorState: (patch) => store.setCursorState(patch),
+    resetForRebootstrap: () => {
+      store.resetForRebootstrap();
+    },
+    counterRemaining: (counter, scope) => store.counterRemaining(counter, scope),
+    addCounterBlock: (lease) => {
+      store.addCounterBlock(lease);
+    },
+    setReadOnly: (reason) => store.setReadOnly(reason),
+  };
+}
+
+export interface BenchDeviceOptions {
+  readonly clinicSlug: string;
+  readonly username: string;
+  readonly password: string;
+  /** The device's SQLite file. */
+  readonly file: string;
+  /** Keep the live event stream open (default false: only explicit cycles). */
+  readonly live?: boolean;
+  /** Changes per pull page (default: the engine's, as the desktop runs it). */
+  readonly pullLimit?: number;
+  /** Watches pulls and push results as the engine drives the store. */
+  readonly observer?: StoreObserver;
+}
+
+export interface BenchDevice {
+  readonly store: LocalStore;
+  readonly engine: SyncEngine;
+  /** The engine's transport, for requests a benchmark makes itself (e.g. larger counter leases). */
+  readonly transport: SyncTransport;
+  readonly deviceId: string;
+  readonly clinicId: string;
+  readonly userId: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A desktop as the desktop app wires one, without its UI: registers over HTTP, is approved through
+ * the owner connection (what a clinic admin's approval writes), signs in over HTTP, and runs the
+ * real sync engine with the HTTP transport over a real local store. The engine is not started.
+ */
+export async function enrolDevice(server: BenchServer, options: BenchDeviceOptions): Promise<BenchDevice> {
+  const auth = createAuthClient({ baseUrl: server.url });
+  const device = await auth.registerDevice({
+    clinicSlug: options.clinicSlug,
+    name: `Benchmark ${randomUUID().slice(0, 4)}`,
+    platform: process.platform,
+    appVersion: 'bench',
+  });
+  await server.db.owner
+    .updateTable('devices')
+    .set({ status: 'approved' })
+    .where('id', '=', device.deviceId)
+    .execute();
+  const login = await auth.login({
+    clinicSlug: options.clinicSlug,
+    username: options.username,
+    password: options.password,
+    deviceId: device.deviceId,
+    deviceSecret: device.deviceSecret,
+  });
+  if (login.clinic === null) throw new Error(`${options.username} is not a clinic user`);
+  const clinic = login.clinic;
+  const store = await openLocalStore({ file: options.file });
+  store.setIdentity({ deviceId: device.deviceId, clinicId: clinic.id });
+  store.setClinicProfile({ id: clinic.id, code: clinic.code, name: clinic.name });
+  const clock = systemClock();
+  const keeper = createTokenKeeper({ auth, initial: login, now: () => clock.now() });
+  const transport = createHttpTransport({ baseUrl: server.url, auth: keeper });
+  const engine = createSyncEngine({
+    store: options.observer ? observedStore(store, options.observer) : store,
+    transport,
+    clock,
+    live: options.live ?? false,
+    ...(options.pullLimit === undefined ? {} : { pullLimit: options.pullLimit }),
+  });
+  return {
+    store,
+    engine,
+    transport,
+    deviceId: device.deviceId,
+    clinicId: clinic.id,
+    userId: login.user.id,
+    async close() {
+      await engine.stop();
+      await store.close();
+    },
+  };
+}
+
+/** Runs one sync cycle now and fails loudly if it failed (a benchmark must not time a retry loop). */
+export async function syncOnce(engine: SyncEngine): Promise<void> {
+  await engine.syncNow();
+  const error = engine.status().lastError;
+  if (error !== null) throw new Error(`Sync failed: ${error.message}`);
+}
+
+/** A small seeded random generator (mulberry32), so every run types the same queries. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export interface SearchablePatient {
+  readonly firstName: string;
+  readonly lastName: string | null;
+  readonly phone: string | null;
+  readonly patientCode: string;
+}
+
+export type SearchQueryKind = 'name' | 'phone' | 'code';
+
+/**
+ * What reception types into patient search, drawn from real patients of the store: half names
+ * (a first-name prefix, a whole first name, first name plus the start of the surname, a surname
+ * prefix), three in ten phone fragments (last four digits, five from the middle, the whole mobile
+ * number as written on a form) and one in five patient codes (whole, or the number at its end).
+ */
+export function searchQueryMix(
+  patients: readonly SearchablePatient[],
+  count: number,
+  seed: number,
+): { kind: SearchQueryKind; query: string }[] {
+  const random = seededRandom(seed);
+  const pick = <T>(items: readonly T[]): T => {
+    const item = items[Math.floor(random() * items.length)];
+    if (item === undefined) throw new Error('Nothing to pick from');
+    return item;
+  };
+  const prefix = (word: string, min: number, max: number) =>
+    word.slice(0, min + Math.floor(random() * (max - min + 1))).toLowerCase();
+  return Array.from({ length: count }, () => {
+    const patient = pick(patients);
+    const roll = random();
+    const last = patient.lastName ?? patient.firstName;
+    if (roll < 0.5) {
+      const query = pick([
+        () => prefix(patient.firstName, 3, 5),
+        () => patient.firstName.toLowerCase(),
+        () => `${patient.firstName.toLowerCase()} ${prefix(last, 2, 3)}`,
+        () => prefix(last, 4, 6),
+      ])();
+      return { kind: 'name', query };
+    }
+    const mobile = (patient.phone ?? '').replace(/\D/g, '').slice(-10);
+    if (roll < 0.8 && mobile.length === 10) {
+      const query = pick([
+        () => mobile.slice(-4),
+        () => mobile.slice(3, 8),
+        () => `${mobile.slice(0, 5)} ${mobile.slice(5)}`,
+      ])();
+      return { kind: 'phone', query };
+    }
+    const query = random() < 0.75 ? patient.patientCode : (patient.patientCode.split('-').at(-1) ?? '');
+    return { kind: 'code', query };
+  });
+}
+
+/**
+ * The raw FTS5 query behind patient search — the same MATCH expression, join, bm25 ranking and
+ * limit as `store.searchPatients`' full-text step — as one prepared statement on its own read-only
+ * connection to a store's file. `time(query)` runs it and returns the milliseconds it took.
+ */
+export function rawPatientSearch(
+  file: string,
+  limit: number,
+): { time(query: string): number; close(): void } {
+  const sqlite = new Database(file, { readonly: true });
+  const statement = sqlite.prepare(
+    `SELECT p.* FROM patients_fts f JOIN patients p ON p.id = f.patient_id
+     WHERE patients_fts MATCH ? AND p.deleted_at IS NULL
+     ORDER BY bm25(patients_fts, 10.0, 5.0, 1.0), p.first_name LIMIT ?`,
+  );
+  return {
+    time(query: string): number {
+      const expression = patientMatchExpression(query);
+      const started = performance.now();
+      if (expression !== null) statement.all(expression, limit);
+      return performance.now() - started;
+    },
+    close() {
+      sqlite.close();
+    },
+  };
+}
+
+/** The desk's patient search screen asks for up to 200 results. */
+export const DESK_SEARCH_LIMIT = 200;
