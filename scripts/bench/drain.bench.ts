@@ -1,0 +1,192 @@
+/**
+ * `drain`: a device that worked offline drains its outbox to the server.
+ *
+ * 10 000 groups (full scale) are written through the local store's write API while the engine is
+ * stopped, as reception works offline: every other group registers a patient (code from a leased
+ * block), the next checks that patient in with a doctor (visit with a leased queue token). Then the
+ * real sync engine pushes them over HTTP to a real server on real PostgreSQL, in the desktop's
+ * batch size. Timed: from the start of the cycle until the last push result empties the outbox.
+ *
+ * Baseline, same process: the same rows (taken from the outbox before the drain) inserted into
+ * PostgreSQL as plainly as possible — multi-row INSERTs of 500 rows, one transaction, as the owner,
+ * into scratch copies of the `patients` and `visits` tables (same columns, defaults, constraints
+ * and indexes; no triggers, no row-level security). Ratio = baseline time / drain time; target ≥ 0.25.
+ */
+import { join } from 'node:path';
+import type { EntityInput, LocalStore, OutboxGroup } from '@clinicdesk/local-store';
+import { LEASE_MAX_SIZE, PROTOCOL_VERSION, SCHEMA_VERSION } from '@clinicdesk/sync-protocol';
+import { en, en_IN, Faker } from '@faker-js/faker';
+import { sql } from 'kysely';
+import { generateClinic } from '../../apps/server/src/generator/clinic-generator';
+import { recordToRow } from '../../apps/server/src/modules/sync/sync-rows';
+import {
+  type BenchDevice,
+  benchServer,
+  enrolDevice,
+  progress,
+  report,
+  scaled,
+  syncOnce,
+  tempDir,
+  timed,
+} from './bench-support';
+
+const INSERT_BATCH = 500;
+
+/** Leases enough numbers of one counter for `count` assignments (blocks of at most LEASE_MAX_SIZE). */
+async function leaseNumbers(
+  device: BenchDevice,
+  counter: 'patient_code' | 'queue_token',
+  scope: string,
+  count: number,
+): Promise<void> {
+  for (let leased = 0; leased < count; leased += LEASE_MAX_SIZE) {
+    const lease = await device.transport.lease({
+      protocolVersion: PROTOCOL_VERSION,
+      schemaVersion: SCHEMA_VERSION,
+      counter,
+      scope,
+      size: Math.min(LEASE_MAX_SIZE, count - leased),
+    });
+    device.store.addCounterBlock(lease);
+  }
+}
+
+/** Reception's offline morning: `groups` local writes, registrations and check-ins alternating. */
+function writeOfflineGroups(
+  store: LocalStore,
+  who: { userId: string; doctorIds: readonly string[] },
+  groups: number,
+  today: string,
+): void {
+  const f = new Faker({ locale: [en_IN, en] });
+  f.seed(3);
+  const year = Number(today.slice(0, 4));
+  let lastPatient = '';
+  for (let i = 0; i < groups; i++) {
+    store.write({ userId: who.userId }, (w) => {
+      if (i % 2 === 0) {
+        const id = w.newId();
+        const sex = f.helpers.arrayElement(['male', 'female'] as const);
+        const patient: EntityInput<'patient'> = {
+          id,
+          patientCode: w.nextPatientCode(year, id).code,
+          firstName: f.person.firstName(sex),
+          lastName: f.person.lastName(),
+          ageYears: f.number.int({ min: 1, max: 90 }),
+          sex,
+          phone: `+91${f.helpers.arrayElement(['6', '7', '8', '9'])}${f.string.numeric(9)}`,
+          city: f.location.city(),
+          registeredBy: who.userId,
+        };
+        w.create('patient', patient);
+        lastPatient = id;
+      } else {
+        const doctorId = f.helpers.arrayElement(who.doctorIds);
+        w.create('visit', {
+          id: w.newId(),
+          patientId: lastPatient,
+          doctorId,
+          visitDate: today,
+          tokenNumber: w.nextQueueToken(doctorId, today).tokenNumber,
+          purpose: 'Fever since 2 days',
+          checkedInAt: new Date().toISOString(),
+        });
+      }
+    });
+  }
+}
+
+/** The rows the groups create, per server table, as PostgreSQL column values. */
+function rowsOf(groups: readonly OutboxGroup[], clinicId: string): Map<string, Record<string, unknown>[]> {
+  const tables = new Map<string, Record<string, unknown>[]>([
+    ['patient', []],
+    ['visit', []],
+  ]);
+  for (const group of groups) {
+    for (const op of group.ops) {
+      if (op.op !== 'create') throw new Error(`Unexpected ${op.op} in the drain workload`);
+      tables.get(op.entity)?.push({ ...recordToRow(op.data), id: op.id, clinic_id: clinicId });
+    }
+  }
+  return tables;
+}
+
+export async function run(): Promise<void> {
+  const groups = scaled(10_000, 20);
+  const server = await benchServer();
+  const temp = tempDir('clinicdesk-drain-');
+  try {
+    const clinic = await generateClinic(server.db.owner, { patients: 0, seed: 5 });
+    const receptionist = clinic.staff.find((s) => s.role === 'receptionist');
+    const doctorIds = clinic.staff.filter((s) => s.role === 'doctor').map((s) => s.id);
+    if (!receptionist || doctorIds.length === 0) throw new Error('The generator made no reception staff');
+
+    // Pull pages also record (empty) decisions: only the drain's own push results count.
+    let draining = false;
+    let drainedAt = 0;
+    const device = await enrolDevice(server, {
+      clinicSlug: clinic.slug,
+      username: receptionist.username,
+      password: clinic.staffPassword,
+      file: join(temp.dir, 'device.sqlite'),
+      observer: {
+        pushed() {
+          if (draining && drainedAt === 0 && device.store.pendingCount() === 0) drainedAt = performance.now();
+        },
+      },
+    });
+    await syncOnce(device.engine);
+    const today = new Date().toISOString().slice(0, 10);
+    await leaseNumbers(device, 'patient_code', today.slice(0, 4), Math.ceil(groups / 2));
+    await leaseNumbers(device, 'queue_token', today, Math.ceil(groups / 2));
+
+    progress(`writing ${groups} groups offline`);
+    writeOfflineGroups(device.store, { userId: device.userId, doctorIds }, groups, today);
+    const queued = device.store.pendingGroups(groups + 1);
+    if (queued.length !== groups) throw new Error(`${queued.length} groups queued, expected ${groups}`);
+    const rows = rowsOf(queued, device.clinicId);
+
+    progress('draining');
+    draining = true;
+    const started = performance.now();
+    await syncOnce(device.engine);
+    if (drainedAt === 0) throw new Error('The outbox did not drain');
+    const drainMs = drainedAt - started;
+    const inbox = device.store.inbox().length;
+    if (inbox > 0)
+      throw new Error(`${inbox} groups were refused: ${JSON.stringify(device.store.inbox()[0])}`);
+    await device.close();
+
+    progress('baseline: plain multi-row INSERTs');
+    const owner = server.db.owner;
+    for (const table of ['patients', 'visits']) {
+      await sql`CREATE TABLE ${sql.table(`bench_${table}`)} (LIKE ${sql.table(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`.execute(
+        owner,
+      );
+    }
+    const insertMs = await timed(() =>
+      owner.transaction().execute(async (trx) => {
+        for (const [entity, values] of rows) {
+          const table = `bench_${entity === 'patient' ? 'patients' : 'visits'}`;
+          for (let i = 0; i < values.length; i += INSERT_BATCH) {
+            // Scratch tables are not in the typed schema; the rows are the server's own column values.
+            await (trx as unknown as typeof owner)
+              .insertInto(table as 'clinics')
+              .values(values.slice(i, i + INSERT_BATCH) as never)
+              .execute();
+          }
+        }
+      }),
+    );
+
+    report('drain-groups', String(groups));
+    report('drain-seconds', (drainMs / 1000).toFixed(2));
+    report('drain-groups-per-second', String(Math.round(groups / (drainMs / 1000))));
+    report('drain-plain-insert-rows-per-second', String(Math.round(groups / (insertMs / 1000))));
+    report('drain-ratio', (insertMs / drainMs).toFixed(3));
+  } finally {
+    await server.close();
+    temp.cleanup();
+  }
+}
