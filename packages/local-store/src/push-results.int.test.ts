@@ -57,7 +57,7 @@ describe('the outbox for the sync engine', () => {
 });
 
 describe('store.recordPushResults', () => {
-  it('drops applied groups, moves refused ones to the inbox with the full record, and keeps the rows', () => {
+  it('drops applied groups and moves refused ones to the inbox with the full record', () => {
     const [first, second, third] = [1, 2, 3].map(registerPatient);
     if (first === undefined || second === undefined || third === undefined) throw new Error('groups');
     clock.advance(5_000);
@@ -91,8 +91,49 @@ describe('store.recordPushResults', () => {
         resubmittedAs: null,
       },
     ]);
-    // Nothing is reverted silently: the refused patient stays as typed, flagged by the inbox.
-    expect(store.patients.byId(uuid(2))?.firstName).toBe('P2');
+    // The server never had the refused patient: it leaves the tables, its record stays in the inbox.
+    expect(store.patients.byId(uuid(2))).toBeNull();
+    expect(store.patients.byId(uuid(1))?.firstName).toBe('P1');
+  });
+
+  it('gives a row a refused edit or deletion touched back to the server copy on the next pull', () => {
+    store.applyPull(
+      pullPage([
+        change(1, 'patients', serverPatient(uuid(1), 3, { city: 'Pune' })),
+        change(2, 'patients', serverPatient(uuid(2), 2)),
+      ]),
+    );
+    const edit = store.write(reception, (w) =>
+      w.update('patient', uuid(1), { firstName: 'Rafi', city: 'Wai' }),
+    );
+    const removal = store.write(reception, (w) => w.delete('patient', uuid(2)));
+    const later = store.write(reception, (w) => w.update('patient', uuid(1), { phone: '+919822012345' }));
+    if (edit.group === null || removal.group === null || later.group === null) throw new Error('groups');
+
+    store.recordPushResults([refusal(edit.group, 'CONFLICT'), refusal(removal.group, 'FORBIDDEN')]);
+    // Marked as not synced until the server's copy arrives; what was typed is still in the inbox.
+    expect(store.patients.byId(uuid(1))).toMatchObject({ version: 0 });
+    expect(store.inbox().map((item) => item.code)).toEqual(['CONFLICT', 'FORBIDDEN']);
+
+    // The server logs the rows of a refused group again, at their unchanged versions.
+    store.applyPull(
+      pullPage(
+        [
+          change(3, 'patients', serverPatient(uuid(1), 3, { city: 'Pune' })),
+          change(4, 'patients', serverPatient(uuid(2), 2)),
+        ],
+        { nextCursor: 4 },
+      ),
+    );
+    // The refused edit is gone, the later pending edit is kept on top, the deleted patient is back.
+    expect(store.patients.byId(uuid(1))).toMatchObject({
+      version: 3,
+      firstName: 'Ravi',
+      city: 'Pune',
+      phone: '+919822012345',
+    });
+    expect(store.patients.byId(uuid(2))).toMatchObject({ version: 2, deletedAt: null });
+    expect(store.pendingGroups(10).map((group) => group.mutationId)).toEqual([later.group.mutationId]);
   });
 
   it('treats a duplicate carrying a code as the refusal it was, and ignores repeated decisions', () => {

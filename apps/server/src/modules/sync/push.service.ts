@@ -34,6 +34,8 @@ import { jsonEqual, type Row, recordToRow, rowToRecord } from './sync-rows';
  *   (SEQUENCE_GAP, nothing recorded) and the device resends from the first missing group.
  * - Each new group runs inside a savepoint: every op applies, or the group is refused as a whole
  *   (the savepoint rolls back) and the refusal is recorded as decided, so it never blocks the queue.
+ * - A refused group's rows that exist here are logged again at the clinic's next sequence numbers, so
+ *   the device that made the refused change pulls the server's copy back instead of keeping it.
  * - An infrastructure failure throws: the transaction rolls back, nothing is recorded, the device retries.
  */
 export type PushDeps = { db: Kysely<DB>; now: () => Date };
@@ -141,12 +143,15 @@ export async function applyPush(
         .where('mutation_id', '=', group.mutationId)
         .executeTakeFirst();
       if (previous) {
+        // The code of a duplicate means "refused" to the device: an applied group's notice (e.g.
+        // CODE_REASSIGNED) stays out of it, or a retried push would file it as a refusal.
+        const refusal = previous.status === 'refused';
         results.push({
           mutationId: group.mutationId,
           seq: group.seq,
           status: 'duplicate',
-          ...(previous.code ? { code: previous.code as ErrorCode } : {}),
-          ...(previous.message ? { message: previous.message } : {}),
+          ...(refusal && previous.code ? { code: previous.code as ErrorCode } : {}),
+          ...(refusal && previous.message ? { message: previous.message } : {}),
         });
         continue;
       }
@@ -162,6 +167,7 @@ export async function applyPush(
         break;
       }
       const result = await decideGroup(ctx, group);
+      if (result.status === 'refused') await resendRows(ctx, group.ops);
       await trx
         .insertInto('sync_groups')
         .values({
@@ -273,6 +279,39 @@ async function decideGroup(ctx: PushContext, group: MutationGroup): Promise<Grou
     status: 'applied',
     ...(first ? { code: first.code, message: first.message } : {}),
   };
+}
+
+/**
+ * Moves the change-log entries of the rows a refused group names to the clinic's next sequence
+ * numbers (versions unchanged), so the device that sent it pulls the server's copy of each row
+ * again and drops what was refused. Rows the clinic does not have are skipped: nothing of another
+ * clinic is ever looked up, and a refused create has nothing to send back.
+ */
+async function resendRows(ctx: PushContext, ops: readonly RowOperation[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const op of ops) {
+    const entity = SyncedEntityNames.safeParse(op.entity);
+    if (!entity.success) continue;
+    const table = syncedEntities[entity.data].table;
+    const key = `${table}/${op.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const logged = await ctx.trx
+      .selectFrom('change_log')
+      .select('seq')
+      .where('clinic_id', '=', ctx.clinicId)
+      .where('entity', '=', table)
+      .where('row_id', '=', op.id)
+      .executeTakeFirst();
+    if (!logged) continue;
+    await sql`
+      WITH next AS (
+        INSERT INTO clinic_sync_state AS s (clinic_id, last_seq) VALUES (${ctx.clinicId}, 1)
+        ON CONFLICT (clinic_id) DO UPDATE SET last_seq = s.last_seq + 1
+        RETURNING last_seq)
+      UPDATE change_log SET seq = (SELECT last_seq FROM next), at = now()
+      WHERE clinic_id = ${ctx.clinicId} AND entity = ${table} AND row_id = ${op.id}`.execute(ctx.trx);
+  }
 }
 
 function describeDbRefusal(code: ErrorCode): string {

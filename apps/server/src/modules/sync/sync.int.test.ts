@@ -157,6 +157,24 @@ describe('push', () => {
     ]);
   });
 
+  it('answers a retried group that was applied with a notice as a plain duplicate, not a refusal', async () => {
+    const { clinic, receptionist } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const first = await d.push([
+      patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7())),
+    ]);
+    expect(first.json.results[0]).toMatchObject({ status: 'applied', code: 'CODE_REASSIGNED' });
+    const retry = await t.app.inject({
+      method: 'POST',
+      url: '/v1/sync/push',
+      headers: d.session.headers,
+      payload: first.body,
+    });
+    expect(retry.json().results).toEqual([
+      { mutationId: first.body.groups[0]?.mutationId, seq: 1, status: 'duplicate' },
+    ]);
+  });
+
   it('replaces a provisional patient code with the next final one', async () => {
     const { clinic, receptionist } = await clinicWithStaff();
     const d = await device(clinic, receptionist);
@@ -252,6 +270,35 @@ describe('push', () => {
       },
     ]);
     expect(start.json.results[0].status).toBe('applied');
+  });
+
+  it('logs the rows of a refused group again, so the device that sent it pulls the server copy back', async () => {
+    const { clinic, receptionist } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const op = patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7()));
+    await d.push([op]);
+    const before = (await d.pull()).json();
+    const refused = await d.push(
+      [{ op: 'delete', entity: 'patient', id: op.id }],
+      [patient(receptionist.id, 'PT-NOPE', { sex: 'robot' })],
+    );
+    expect(refused.json.results.map((r: { code: string }) => r.code)).toEqual([
+      'FORBIDDEN',
+      'VALIDATION_FAILED',
+    ]);
+    const after = (await d.pull(before.nextCursor)).json();
+    // The same version again, at a new position; nothing for the create the server never had.
+    expect(after.changes.map((c: { id: string; version: number }) => [c.id, c.version])).toEqual([
+      [op.id, 1],
+    ]);
+    expect(after.nextCursor).toBeGreaterThan(before.nextCursor);
+    const entries = await t.tdb.db.owner
+      .selectFrom('change_log')
+      .select('seq')
+      .where('clinic_id', '=', clinic.id)
+      .where('row_id', '=', op.id as string)
+      .execute();
+    expect(entries).toHaveLength(1);
   });
 
   it('makes a finalized prescription immutable and accepts an amendment', async () => {
