@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrolAuthenticator } from '../testing/sessions';
 import { createTestApp, type TestApp } from '../testing/test-app';
 import { DEMO_STAFF_PASSWORD, DEMO_SUPER_ADMIN, seedDemo } from './seed-demo';
 
@@ -23,11 +24,10 @@ describe('seed:demo', () => {
 
     const sa = await login({ username: DEMO_SUPER_ADMIN.username, password: DEMO_SUPER_ADMIN.password });
     expect(sa.statusCode).toBe(200);
-    const clinics = await t.app.inject({
-      method: 'GET',
-      url: '/v1/admin/clinics?sort=name',
-      headers: { authorization: `Bearer ${sa.json().accessToken}` },
-    });
+    // The demo super admin enrols an authenticator at the first sign-in, as the console demands.
+    const headers = { authorization: `Bearer ${sa.json().accessToken}` };
+    await enrolAuthenticator(t.app, headers, t.clock.now);
+    const clinics = await t.app.inject({ method: 'GET', url: '/v1/admin/clinics?sort=name', headers });
     expect(
       clinics
         .json()

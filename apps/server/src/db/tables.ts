@@ -50,6 +50,8 @@ export interface PlatformAdminsTable {
   password_changed_at: NullableTimestamp;
   totp_secret: string | null;
   totp_enabled: Generated<boolean>;
+  /** Time step of the last authenticator code accepted (a code works once). */
+  totp_last_step: number | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

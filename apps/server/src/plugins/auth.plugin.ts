@@ -41,6 +41,8 @@ declare module '@fastify/jwt' {
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** A super-admin route a super admin may use before enrolling a second factor (the enrolment itself). */
+    beforeSecondFactor?: boolean;
   }
   interface FastifyInstance {
     /** Verifies the bearer token and the session behind it; sets `request.caller` or throws 401. */
@@ -50,6 +52,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     caller: Caller | null;
+    /** For a super admin's request: whether their account has a second factor (TOTP) enrolled. */
+    secondFactor: boolean | null;
   }
 }
 
@@ -83,22 +87,24 @@ export const authPlugin = fp(
       },
     });
     app.decorateRequest('caller', null);
+    app.decorateRequest('secondFactor', null);
     app.decorate('signAccessToken', (claims: AccessClaims) => app.jwt.sign(claims));
 
-    async function assertSessionLive(claims: AccessClaims): Promise<void> {
+    /** Checks the session behind the token; for a super admin, answers whether TOTP is enrolled. */
+    async function assertSessionLive(claims: AccessClaims): Promise<boolean | null> {
       const now = app.now();
       if (claims.clinicId === null) {
         const row = await app.db.owner
           .selectFrom('platform_sessions as s')
           .innerJoin('platform_admins as a', 'a.id', 's.admin_id')
-          .select(['s.revoked_at', 's.expires_at', 'a.is_active'])
+          .select(['s.revoked_at', 's.expires_at', 'a.is_active', 'a.totp_enabled'])
           .where('s.id', '=', claims.sid)
           .where('s.admin_id', '=', claims.sub)
           .executeTakeFirst();
         if (!row || row.revoked_at || row.expires_at <= now || !row.is_active) {
           throw new AppError('UNAUTHORIZED', 'Session has ended; sign in again');
         }
-        return;
+        return row.totp_enabled;
       }
       const row = await inClinic(app.db.app, claims.clinicId, (trx, clinicId) =>
         trx
@@ -138,6 +144,7 @@ export const authPlugin = fp(
       ) {
         throw new AppError('UNAUTHORIZED', 'This device is no longer allowed; ask your clinic admin');
       }
+      return null;
     }
 
     app.decorate('authenticate', async (request: FastifyRequest) => {
@@ -153,7 +160,7 @@ export const authPlugin = fp(
       }
       const claims = AccessClaims.safeParse(decoded);
       if (!claims.success) throw new AppError('UNAUTHORIZED', 'Access token claims are invalid');
-      await assertSessionLive(claims.data);
+      request.secondFactor = await assertSessionLive(claims.data);
       request.caller = claims.data;
       request.log = request.log.child({ clinicId: claims.data.clinicId, userId: claims.data.sub });
       return claims.data;
@@ -182,6 +189,16 @@ export const authPlugin = fp(
       }
       if (!can(caller.role, access)) {
         throw new AppError('FORBIDDEN', `Your role (${caller.role}) may not do this`);
+      }
+      // The platform's keys need two factors: until TOTP is enrolled, only the enrolment is open.
+      if (
+        caller.role === 'super_admin' &&
+        request.secondFactor === false &&
+        !request.routeOptions.config.beforeSecondFactor
+      ) {
+        throw new AppError('FORBIDDEN', 'Set up your authenticator app first', {
+          reason: 'second_factor_required',
+        });
       }
     });
   },

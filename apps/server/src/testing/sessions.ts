@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database';
 import { hashPassword } from '../lib/passwords';
+import { totpCode } from '../modules/auth/totp';
 import type { AccessClaims } from '../plugins/auth.plugin';
 
 /**
  * Sessions for callers that do not sign in through the clinic login in tests: a super admin
- * (platform session) and a patient-portal user. The rows are real, so the session check applies.
+ * (platform session, authenticator enrolled) and a patient-portal user. The rows are real, so the session check applies.
  */
 export async function superAdminSession(app: FastifyInstance, db: Database) {
   const id = randomUUID();
@@ -17,7 +18,9 @@ export async function superAdminSession(app: FastifyInstance, db: Database) {
       id,
       username: `root-${id.slice(0, 8)}`,
       password_hash: await hashPassword('not used in this test 1'),
-      totp_secret: null,
+      // Enrolled: the console API is closed to a super admin without a second factor.
+      totp_secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+      totp_enabled: true,
     })
     .execute();
   await db.owner
@@ -49,4 +52,26 @@ export async function sessionFor(
     .execute();
   const claims: AccessClaims = { sub: userId, clinicId, role, deviceId: null, sid };
   return { claims, headers: { authorization: `Bearer ${app.signAccessToken(claims)}` } };
+}
+
+/**
+ * Enrols an authenticator for a signed-in super admin through the real routes (the console API is
+ * closed until then); the session that confirms keeps working. Returns the TOTP secret.
+ */
+export async function enrolAuthenticator(
+  app: FastifyInstance,
+  headers: { authorization: string },
+  now: Date,
+): Promise<string> {
+  const enrol = await app.inject({ method: 'POST', url: '/v1/admin/totp/enroll', headers });
+  if (enrol.statusCode !== 200) throw new Error(`authenticator enrolment failed: ${enrol.body}`);
+  const { secret } = enrol.json() as { secret: string };
+  const confirm = await app.inject({
+    method: 'POST',
+    url: '/v1/admin/totp/confirm',
+    headers,
+    payload: { code: totpCode(secret, now) },
+  });
+  if (confirm.statusCode !== 200) throw new Error(`authenticator confirmation failed: ${confirm.body}`);
+  return secret;
 }

@@ -4,6 +4,7 @@ import * as m0002 from './2026_11_28_0002_clinical_tables';
 import * as m0003 from './2026_11_28_0003_row_level_security';
 import * as m0004 from './2026_11_28_0004_identity_audit';
 import * as m0005 from './2026_11_28_0005_sync';
+import * as m0006 from './2026_11_28_0006_totp_replay';
 
 /**
  * Every migration, in order, imported statically so the list also works inside a bundled or
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_0003_row_level_security': m0003,
   '2026_11_28_0004_identity_audit': m0004,
   '2026_11_28_0005_sync': m0005,
+  '2026_11_28_0006_totp_replay': m0006,
 };

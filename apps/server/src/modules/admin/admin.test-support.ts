@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSuperAdmin } from '../../cli/create-super-admin';
+import { enrolAuthenticator } from '../../testing/sessions';
 import { type SignedIn, TEST_PASSWORD, type TestApp, type TestUser } from '../../testing/test-app';
 
 /**
@@ -15,7 +16,7 @@ export function uniqueTag(): string {
   return `${seq}${randomBytes(3).toString('hex')}`;
 }
 
-/** Creates a super admin (through the operator command's function) and signs them in. */
+/** Creates a super admin (through the operator command's function), signs them in and enrols TOTP. */
 export async function signInSuperAdmin(t: TestApp): Promise<Headers> {
   const username = `sa.${uniqueTag()}`;
   await createSuperAdmin(t.tdb.db.owner, { username, password: TEST_PASSWORD }, 'test');
@@ -25,7 +26,9 @@ export async function signInSuperAdmin(t: TestApp): Promise<Headers> {
     payload: { username, password: TEST_PASSWORD },
   });
   if (res.statusCode !== 200) throw new Error(`super admin login failed: ${res.statusCode} ${res.body}`);
-  return { authorization: `Bearer ${res.json().accessToken}` };
+  const headers = { authorization: `Bearer ${res.json().accessToken}` };
+  await enrolAuthenticator(t.app, headers, t.clock.now);
+  return headers;
 }
 
 /** The token inside a setup link's fragment. */

@@ -11,7 +11,7 @@ import type { AccessClaims, Caller } from '../../plugins/auth.plugin';
 import { actorOf, inClinic, type TenantTransaction } from '../../plugins/tenancy.plugin';
 import { recordClinicEvent, recordPlatformEvent } from '../audit/audit.repository';
 import type { LoginBody, LoginResponse } from './auth.schema';
-import { verifyTotp } from './totp';
+import { totpStep } from './totp';
 
 /**
  * Sessions: login (clinic users and super admins), refresh with rotation and reuse detection,
@@ -311,8 +311,10 @@ async function platformLogin(deps: AuthDeps, body: LoginBody, ip: string): Promi
     throw new AppError('RATE_LIMITED', 'Too many failed sign-ins; try again later', { retryAfterSeconds });
   }
   const ok = await verifyPassword(admin?.password_hash ?? null, body.password);
-  const totpOk =
-    !admin?.totp_enabled || (body.totp !== undefined && verifyTotp(admin.totp_secret ?? '', body.totp, now));
+  const step =
+    admin?.totp_enabled && body.totp !== undefined ? totpStep(admin.totp_secret ?? '', body.totp, now) : null;
+  // A code already used (its step not later than the last accepted one) counts as wrong.
+  const totpOk = !admin?.totp_enabled || (step !== null && step > (admin.totp_last_step ?? -1));
   if (!admin || !ok || !admin.is_active || !totpOk) {
     if (admin) {
       const failures = admin.failed_login_count + 1;
@@ -348,6 +350,18 @@ async function platformLogin(deps: AuthDeps, body: LoginBody, ip: string): Promi
     throw new AppError('UNAUTHORIZED', 'Username or password is wrong');
   }
   return owner.transaction().execute(async (trx) => {
+    if (step !== null) {
+      // Two sign-ins racing with one code: only the first moves the step forward.
+      const claimed = await trx
+        .updateTable('platform_admins')
+        .set({ totp_last_step: step })
+        .where('id', '=', admin.id)
+        .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+        .executeTakeFirst();
+      if (claimed.numUpdatedRows === 0n) {
+        throw new AppError('UNAUTHORIZED', 'The authenticator code is wrong', { reason: 'totp_required' });
+      }
+    }
     const sessionId = randomUUID();
     await trx
       .insertInto('platform_sessions')

@@ -18,13 +18,18 @@ export function totpCode(secret: string, at: Date): string {
   return new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: at.getTime() });
 }
 
-/** True when `code` is valid for `secret` at `now` (±1 step). */
-export function verifyTotp(secret: string, code: string, now: Date): boolean {
-  if (!secret) return false;
+const STEP_MS = 30_000;
+
+/**
+ * The time step `code` belongs to when it is valid for `secret` at `now` (±1 step), else null.
+ * Callers accept a step only once, so an overheard code cannot be replayed.
+ */
+export function totpStep(secret: string, code: string, now: Date): number | null {
+  if (!secret) return null;
   const delta = new TOTP({ secret: Secret.fromBase32(secret) }).validate({
     token: code,
     timestamp: now.getTime(),
     window: 1,
   });
-  return delta !== null;
+  return delta === null ? null : Math.floor(now.getTime() / STEP_MS) + delta;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSuperAdmin } from '../../cli/create-super-admin';
+import { enrolAuthenticator } from '../../testing/sessions';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../../testing/test-app';
 import { lastMonths } from './overview.repository';
 
@@ -18,6 +19,7 @@ beforeAll(async () => {
     payload: { username: 'sa.overview', password: TEST_PASSWORD },
   });
   sa = { authorization: `Bearer ${res.json().accessToken}` };
+  await enrolAuthenticator(t.app, sa, t.clock.now);
 });
 afterAll(async () => {
   await t?.close();

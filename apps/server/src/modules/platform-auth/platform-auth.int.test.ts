@@ -70,6 +70,9 @@ describe('TOTP enrolment of a super admin', () => {
     const noCode = await login('sa.enrol');
     expect(noCode.statusCode).toBe(401);
     expect(noCode.json().error.details).toEqual({ reason: 'totp_required' });
+    // The code that confirmed enrolment is spent; the next one signs in.
+    expect((await login('sa.enrol', totpCode(secret, t.clock.now))).statusCode).toBe(401);
+    t.clock.advance(30_000);
     expect((await login('sa.enrol', totpCode(secret, t.clock.now))).statusCode).toBe(200);
 
     // Enrolling again would let a stolen session replace the factor.
@@ -109,6 +112,46 @@ describe('TOTP enrolment of a super admin', () => {
     expect(stale.statusCode).toBe(400);
     const ok = await call('POST', '/v1/admin/totp/confirm', session, { code: totpCode(fresh, t.clock.now) });
     expect(ok.statusCode).toBe(200);
+  });
+});
+
+describe('the second factor', () => {
+  it('keeps every console route but the enrolment closed until the authenticator is set up', async () => {
+    await newSuperAdmin('sa.closed');
+    const session = await signIn('sa.closed');
+    const clinics = await call('GET', '/v1/admin/clinics', session);
+    expect(clinics.statusCode).toBe(403);
+    expect(clinics.json().error).toMatchObject({
+      code: 'FORBIDDEN',
+      details: { reason: 'second_factor_required' },
+    });
+    expect((await call('GET', '/v1/admin/overview', session)).statusCode).toBe(403);
+    expect((await call('GET', '/v1/admin/totp', session)).statusCode).toBe(200);
+    const { secret } = (await call('POST', '/v1/admin/totp/enroll', session)).json();
+    const confirmed = await call('POST', '/v1/admin/totp/confirm', session, {
+      code: totpCode(secret, t.clock.now),
+    });
+    expect(confirmed.statusCode).toBe(200);
+    expect((await call('GET', '/v1/admin/clinics', session)).statusCode).toBe(200);
+  });
+
+  it('accepts each authenticator code once, so an overheard code cannot be replayed', async () => {
+    await newSuperAdmin('sa.replay');
+    const session = await signIn('sa.replay');
+    const { secret } = (await call('POST', '/v1/admin/totp/enroll', session)).json();
+    await call('POST', '/v1/admin/totp/confirm', session, { code: totpCode(secret, t.clock.now) });
+    t.clock.advance(30_000);
+    const code = totpCode(secret, t.clock.now);
+    expect((await login('sa.replay', code)).statusCode).toBe(200);
+    const replayed = await login('sa.replay', code);
+    expect(replayed.statusCode).toBe(401);
+    expect(replayed.json().error.details).toEqual({ reason: 'totp_required' });
+    // Nor the previous step's code, though it is still inside the drift window.
+    expect(
+      (await login('sa.replay', totpCode(secret, new Date(t.clock.now.getTime() - 30_000)))).statusCode,
+    ).toBe(401);
+    t.clock.advance(30_000);
+    expect((await login('sa.replay', totpCode(secret, t.clock.now))).statusCode).toBe(200);
   });
 });
 

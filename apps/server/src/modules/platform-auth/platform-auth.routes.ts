@@ -27,7 +27,7 @@ export const platformAuthRoutes: FastifyPluginAsyncZod<{ rateLimitPerMinute: num
   app.get(
     '/',
     {
-      config: { access },
+      config: { access, beforeSecondFactor: true },
       schema: {
         tags,
         summary: "Whether the caller's authenticator (TOTP) is on",
@@ -42,7 +42,7 @@ export const platformAuthRoutes: FastifyPluginAsyncZod<{ rateLimitPerMinute: num
   app.post(
     '/enroll',
     {
-      config: { access },
+      config: { access, beforeSecondFactor: true },
       schema: {
         tags,
         summary: 'Start authenticator enrolment: a new pending secret and its otpauth:// URI',
@@ -57,7 +57,11 @@ export const platformAuthRoutes: FastifyPluginAsyncZod<{ rateLimitPerMinute: num
   app.post(
     '/confirm',
     {
-      config: { access, rateLimit: { max: opts.rateLimitPerMinute, timeWindow: '1 minute' } },
+      config: {
+        access,
+        beforeSecondFactor: true,
+        rateLimit: { max: opts.rateLimitPerMinute, timeWindow: '1 minute' },
+      },
       schema: {
         tags,
         summary: 'Confirm enrolment with a code; turns the authenticator on and ends other sessions',

@@ -3,7 +3,7 @@ import { AppError } from '../../lib/app-error';
 import type { Caller } from '../../plugins/auth.plugin';
 import { actorOf } from '../../plugins/tenancy.plugin';
 import { recordPlatformEvent } from '../audit/audit.repository';
-import { newTotpSecret, totpUri, verifyTotp } from '../auth/totp';
+import { newTotpSecret, totpStep, totpUri } from '../auth/totp';
 import type { TotpEnrolment, TotpStatus } from './platform-auth.schema';
 
 /**
@@ -69,7 +69,8 @@ export async function confirmTotpEnrolment(
   if (row.totp_enabled) throw new AppError('CONFLICT', 'Your authenticator is already set up');
   if (!row.totp_secret) throw new AppError('CONFLICT', 'Start the authenticator set-up first');
   const now = deps.now();
-  if (!verifyTotp(row.totp_secret, code, now)) {
+  const step = totpStep(row.totp_secret, code, now);
+  if (step === null) {
     await recordPlatformEvent(deps.db.owner, actorOf(caller), {
       action: 'auth.totp.confirm_failed',
       entity: 'platform_admin',
@@ -86,7 +87,7 @@ export async function confirmTotpEnrolment(
   await deps.db.owner.transaction().execute(async (trx) => {
     await trx
       .updateTable('platform_admins')
-      .set({ totp_enabled: true, updated_at: now })
+      .set({ totp_enabled: true, totp_last_step: step, updated_at: now })
       .where('id', '=', row.id)
       .execute();
     const revoked = await trx
