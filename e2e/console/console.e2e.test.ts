@@ -219,7 +219,10 @@ describe('super-admin console', () => {
     await b.nav('Audit log').click();
     await b.heading('Audit log').waitFor();
     await b.page.getByText(/All \d+ audit chains are intact/).waitFor();
-    const actions = await b.page.locator('table.audit-table tbody tr td:nth-child(3)').allTextContents();
+    // The chain check and the log page load separately: wait for the rows before reading them.
+    const cells = b.page.locator('table.audit-table tbody tr td:nth-child(3)');
+    await cells.first().waitFor();
+    const actions = await cells.allTextContents();
     for (const action of [
       'auth.totp.enrolment_started',
       'auth.totp.enabled',
