@@ -91,8 +91,12 @@ describe('store.recordPushResults', () => {
         resubmittedAs: null,
       },
     ]);
-    // The server never had the refused patient: it leaves the tables, its record stays in the inbox.
+    // Nothing is dropped silently: the refused patient stays as typed, flagged by the inbox…
+    expect(store.patients.byId(uuid(2))?.firstName).toBe('P2');
+    // …until the user lets the refusal go: the server never had it, so it leaves the tables.
+    store.resolveInboxItem(second.mutationId);
     expect(store.patients.byId(uuid(2))).toBeNull();
+    expect(store.inbox({ includeResolved: true })[0]?.ops).toEqual(second.ops);
     expect(store.patients.byId(uuid(1))?.firstName).toBe('P1');
   });
 

@@ -5,18 +5,17 @@
  * - applied → the group leaves the outbox; the rows the server recorded (`changes`, e.g. a patient
  *   code it reassigned) are applied like pulled changes, pending edits kept on top.
  * - refused → the group moves to the sync inbox with code, message, details and its full ops, in
- *   the same transaction, and the rows it touched go back to the server's word: a row the server
- *   never had (a refused create, version 0) is removed — its data lives on in the inbox, ready to be
- *   resubmitted — and any other row is marked as not synced (version 0), so the server's copy, which
- *   the server logs again when it refuses a group, replaces it on the next pull (later pending edits
- *   re-applied on top). Otherwise a refused edit or deletion would stay on this device for good.
+ *   the same transaction. A row it created that the server never had (version 0) stays as typed
+ *   until the user resubmits or dismisses the inbox item (dismissing removes it). Any other row it
+ *   touched is marked as not synced (version 0), so the server's copy — which the server logs again
+ *   when it refuses a group — replaces it on the next pull, later pending edits re-applied on top.
+ *   Otherwise a refused edit or deletion would stay on this device for good.
  * - duplicate → treated as its stored decision: refused when it carries a code, applied otherwise.
  * - A decision on a group no longer in the outbox (already recorded) is ignored, so the engine may
  *   deliver the same decision twice, from a push and from a later pull.
  */
 import { applyChanges, emptyApplyReport } from './change-applier';
 import { syncedEntityFromWire } from './entity-names';
-import { quoteIdent } from './local-tables';
 import { findGroup, pendingRowKeys, removeGroup } from './outbox';
 import type { StoreContext } from './store-context';
 import type { PulledChange, PushGroupResult, RowOperation } from './sync-messages';
@@ -40,19 +39,15 @@ export interface PushOutcome {
   notices: PushNotice[];
 }
 
-/** Returns the rows a refused group touched to the server's word; see the header. */
+/** Marks the rows a refused group touched for the server's copy; see the header. */
 function forgetRefusedRows(ctx: StoreContext, ops: readonly RowOperation[]): void {
   for (const op of ops) {
     const entity = syncedEntityFromWire(ctx.targets, op.entity);
     if (entity === null) continue;
     const table = ctx.synced(entity);
     const row = table.find(op.id);
-    if (row === null) continue;
-    if (op.op === 'create' && Number(row.version) === 0) {
-      ctx.statement(`DELETE FROM ${quoteIdent(table.spec.table)} WHERE id = ?`).run(op.id);
-    } else {
-      table.update(op.id, { version: 0 });
-    }
+    if (row === null || Number(row.version) === 0) continue;
+    table.update(op.id, { version: 0 });
   }
 }
 

@@ -4,6 +4,8 @@
  *
  * Invariants:
  * - An item is never deleted; resolving only stamps `resolved_at` and how it was resolved.
+ * - Dismissing an item removes the rows its refused group created that the server never had, so
+ *   the device ends up with the clinic's records only; the record itself stays in the item.
  * - Resubmitting validates every op with the domain schemas, applies it to the local rows, appends
  *   ONE new outbox group (new mutation id, next seq) and resolves the item, all in one transaction.
  *   The original group is never resent: the server has already decided it.
@@ -17,6 +19,7 @@ import {
   LocalWriteValidationError,
   type ValidationIssue,
 } from './local-store.errors';
+import { quoteIdent } from './local-tables';
 import { toValidationIssues } from './local-writer';
 import { type Actor, appendGroup } from './outbox';
 import { isJsonValue, toJsonObject } from './row-codec';
@@ -93,15 +96,36 @@ export function findInboxItem(ctx: StoreContext, id: string): InboxItem | null {
   return row === undefined ? null : toItem(row);
 }
 
-/** Marks an item dismissed (the user saw it and let it go); false when it was already resolved. */
+/**
+ * Marks an item dismissed (the user saw it and let it go); false when it was already resolved.
+ * Rows the refused group created that the server never had (version 0, no pending change) leave
+ * the tables with it: letting the refusal go means the record is not the clinic's.
+ */
 export function resolveInboxItem(ctx: StoreContext, id: string): boolean {
-  if (findInboxItem(ctx, id) === null) throw new LocalRowNotFoundError('sync inbox item', id);
-  const result = ctx
-    .statement(
-      "UPDATE sync_inbox SET resolved_at = ?, resolution = 'dismissed' WHERE group_id = ? AND resolved_at IS NULL",
-    )
-    .run(ctx.now().toISOString(), id);
-  return result.changes > 0;
+  const item = findInboxItem(ctx, id);
+  if (item === null) throw new LocalRowNotFoundError('sync inbox item', id);
+  return ctx.sqlite
+    .transaction((): boolean => {
+      const result = ctx
+        .statement(
+          "UPDATE sync_inbox SET resolved_at = ?, resolution = 'dismissed' WHERE group_id = ? AND resolved_at IS NULL",
+        )
+        .run(ctx.now().toISOString(), id);
+      if (result.changes === 0) return false;
+      for (const op of item.ops) {
+        const entity = op.op === 'create' ? syncedEntityFromWire(ctx.targets, op.entity) : null;
+        if (entity === null) continue;
+        const table = ctx.synced(entity).spec.table;
+        ctx
+          .statement(
+            `DELETE FROM ${quoteIdent(table)} WHERE id = ? AND version = 0
+               AND NOT EXISTS (SELECT 1 FROM outbox_rows WHERE table_name = ? AND row_id = ?)`,
+          )
+          .run(op.id, table, op.id);
+      }
+      return true;
+    })
+    .immediate();
 }
 
 function fail(entity: string, id: string | null, issues: ValidationIssue[]): never {
