@@ -332,7 +332,8 @@ describe('subscription and capacity', () => {
     expect(() => desk.write((w) => registerPatient(w, c.receptionist.id))).toThrow(LocalStoreReadOnlyError);
     // Pull still works: the other desk's patient, written before the expiry, arrived.
     expect(desk.store.patients.byId(before)?.firstName).toBe('Sunita');
-    await expectSameAsServer(c, [desk]);
+    // The refused registration is still on the desk as typed, never synced, until the user decides.
+    expect(desk.store.patients.byId(offline)).toMatchObject({ firstName: 'Kamala', version: 0 });
 
     // Renewed: writable again, and the refused registration goes through when resubmitted.
     await server.t.tdb.db.owner
@@ -384,7 +385,8 @@ describe('subscription and capacity', () => {
     });
     expect(await syncUntilQuiet(server, c.clinic.id, [a, b])).toBe(true);
     expect((await serverRows(server.t, c.clinic.id, 'patients')).length).toBe(1);
-    await expectSameAsServer(c, [a, b]);
+    await expectSameAsServer(c, [a]);
+    expect(b.store.patients.byId(extra)).toMatchObject({ firstName: 'Ravi', version: 0 });
 
     await server.t.tdb.db.owner
       .updateTable('clinics')

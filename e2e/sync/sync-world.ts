@@ -6,8 +6,9 @@
  *
  * The faulty network works at the fetch level, so the engine and transport see exactly what a
  * bad connection gives them: requests that never arrive, answers lost after the server committed,
- * requests sent twice (at once, or replayed much later, after newer ones), 5xx from a proxy, and
- * a process that dies after the server committed a push but before the device recorded the answer.
+ * requests sent twice (at once, or replayed much later, after newer ones), requests that arrive
+ * only after the device gave up on them, 5xx from a proxy, and a process that dies after the
+ * server committed a push but before the device recorded the answer.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,6 +98,7 @@ export type Fault =
   | 'duplicate'
   | 'duplicate-concurrent'
   | 'replay-later'
+  | 'arrive-late'
   | 'crash-after-commit';
 
 /** Requests held back to be sent again later, shared by all devices so they arrive interleaved. */
@@ -145,6 +147,7 @@ const FLAKY_FAULTS: readonly { fault: Fault; weight: number }[] = [
   { fault: 'duplicate', weight: 2 },
   { fault: 'duplicate-concurrent', weight: 2 },
   { fault: 'replay-later', weight: 3 },
+  { fault: 'arrive-late', weight: 2 },
 ];
 
 /**
@@ -224,9 +227,16 @@ export class FaultyNetwork {
       case 'replay-later': {
         // Leases and pushes are the requests whose repeats must be harmless; pulls are reads.
         this.#replays.hold(async () => {
-          await drain(await copy()).catch(() => undefined);
+          await copy().then(drain, () => undefined);
         });
         return fetch(input, init);
+      }
+      case 'arrive-late': {
+        // The device gives up waiting (a timeout); the request itself reaches the server much later.
+        this.#replays.hold(async () => {
+          await copy().then(drain, () => undefined);
+        });
+        throw dropped('timed out');
       }
       case 'crash-after-commit': {
         await drain(await fetch(input, init));
