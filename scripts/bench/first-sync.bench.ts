@@ -3,10 +3,10 @@
  *
  * The clinic is built on the server by the data generator (full scale: 100k patients, 200k visits
  * with vitals, notes and diagnoses, 200k prescriptions with 600k items, 100k lab orders with
- * results). A device registers, is approved and signs in over HTTP, then its real sync engine
- * (HTTP transport, gzip, the desktop's page size unless BENCH_PULL_LIMIT says otherwise) pulls
- * every page into a real local store.
- * Timed: from the first pull request until the store is bootstrapped.
+ * results) and the database's statistics are refreshed as autovacuum would. A device registers,
+ * is approved and signs in over HTTP, then its real sync engine (HTTP transport, gzip, the
+ * desktop's page size unless BENCH_PULL_LIMIT says otherwise) pulls every page into a real local
+ * store. Timed: from the first pull request until the store is bootstrapped.
  *
  * Baseline, same process: the same rows (read back from the synced device) inserted with the
  * fastest plain better-sqlite3 code — one prepared INSERT per table, values in column order, one
@@ -19,6 +19,7 @@ import { buildLocalTableSpecs, type LocalStore, openLocalStore } from '@clinicde
 import Database from 'better-sqlite3';
 import { generateClinic } from '../../apps/server/src/generator/clinic-generator';
 import {
+  analyzeDatabase,
   benchServer,
   enrolDevice,
   progress,
@@ -80,6 +81,7 @@ export async function run(): Promise<void> {
     });
     const receptionist = clinic.staff.find((s) => s.role === 'receptionist');
     if (!receptionist) throw new Error('The generator made no receptionist');
+    await analyzeDatabase(server);
 
     let pulledChanges = 0;
     let applyMs = 0;

@@ -18,6 +18,7 @@ import { openLocalStore } from '@clinicdesk/local-store';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { generateClinic } from '../../apps/server/src/generator/clinic-generator';
 import {
+  analyzeDatabase,
   benchServer,
   createClinicAdmin,
   DESK_SEARCH_LIMIT,
@@ -74,6 +75,7 @@ export async function run(): Promise<void> {
       labOrdersPerPatient: 0,
       seed: 23,
     });
+    await analyzeDatabase(server);
     const admin = await createClinicAdmin(server, clinic.clinicId, ADMIN_PASSWORD);
     const dataDir = join(temp.dir, 'desk');
     progress('desk: enrol, sign in, first sync');
