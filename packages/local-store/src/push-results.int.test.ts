@@ -248,6 +248,15 @@ describe('the sync inbox', () => {
     expect(store.inbox()).toHaveLength(1);
   });
 
+  it('removes a dismissed refused record even when later edits of it still wait to be sent', () => {
+    const refused = refuseFirst();
+    const edit = store.write(reception, (w) => w.update('patient', uuid(1), { city: 'Wai' })).group;
+    expect(store.resolveInboxItem(refused.mutationId)).toBe(true);
+    expect(store.patients.byId(uuid(1))).toBeNull();
+    // The edit is not dropped: the server will refuse it into the inbox like any other.
+    expect(store.pendingGroups(10).map((group) => group.mutationId)).toEqual([edit?.mutationId]);
+  });
+
   it('dismisses items and exports them as JSON for the user to keep', () => {
     const refused = refuseFirst();
     expect(store.resolveInboxItem(refused.mutationId)).toBe(true);

@@ -98,8 +98,8 @@ export function findInboxItem(ctx: StoreContext, id: string): InboxItem | null {
 
 /**
  * Marks an item dismissed (the user saw it and let it go); false when it was already resolved.
- * Rows the refused group created that the server never had (version 0, no pending change) leave
- * the tables with it: letting the refusal go means the record is not the clinic's.
+ * Rows the refused group created that the server never had (version 0) leave the tables with it:
+ * letting the refusal go means the record is not the clinic's.
  */
 export function resolveInboxItem(ctx: StoreContext, id: string): boolean {
   const item = findInboxItem(ctx, id);
@@ -116,12 +116,8 @@ export function resolveInboxItem(ctx: StoreContext, id: string): boolean {
         const entity = op.op === 'create' ? syncedEntityFromWire(ctx.targets, op.entity) : null;
         if (entity === null) continue;
         const table = ctx.synced(entity).spec.table;
-        ctx
-          .statement(
-            `DELETE FROM ${quoteIdent(table)} WHERE id = ? AND version = 0
-               AND NOT EXISTS (SELECT 1 FROM outbox_rows WHERE table_name = ? AND row_id = ?)`,
-          )
-          .run(op.id, table, op.id);
+        // Later local edits of the row still go to the server, which refuses them into the inbox.
+        ctx.statement(`DELETE FROM ${quoteIdent(table)} WHERE id = ? AND version = 0`).run(op.id);
       }
       return true;
     })
