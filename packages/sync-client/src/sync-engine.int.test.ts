@@ -480,6 +480,23 @@ describe('sync engine: access', () => {
     expect(store.pendingCount()).toBe(1);
   });
 
+  it('does not spin when the server answers RESET_REQUIRED again during the new download', async () => {
+    const { engine, server, store, clock } = await desk({ pullLimit: 1 });
+    server.changes = [serverPatient(1), serverPatient(2), serverPatient(3)];
+    engine.start();
+    await settle();
+    const reset = () =>
+      new TransportError('server', 'Too far behind', { code: 'RESET_REQUIRED', status: 410 });
+    server.script('pull', reset(), null, reset(), reset(), reset());
+    await engine.syncNow();
+    // From 3: reset; from 0: one page; from 1: reset again, and the cycle stops there.
+    expect(server.pulls.slice(-3)).toEqual([3, 0, 1]);
+    expect(engine.status().lastError).toMatchObject({ kind: 'server', code: 'RESET_REQUIRED' });
+    await clock.advance(600_000);
+    expect(server.pulls).toHaveLength(6);
+    expect(store.cursorState()).toMatchObject({ cursor: 1, bootstrapped: false });
+  });
+
   it('on RESET_REQUIRED downloads the clinic again from 0 and keeps the outbox and its rows', async () => {
     const { engine, server, store, register } = await desk();
     server.changes = [serverPatient(1), serverPatient(2)];

@@ -186,13 +186,16 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
   }
 
   async function pullAll(): Promise<void> {
+    // Once per cycle: a server that keeps answering RESET_REQUIRED must not make the engine spin.
+    let rebootstrapped = false;
     for (;;) {
       const state = store.cursorState();
       let page: PullResponse;
       try {
         page = await transport.pull(state.cursor, pullLimit);
       } catch (error) {
-        if (error instanceof TransportError && error.code === 'RESET_REQUIRED') {
+        if (error instanceof TransportError && error.code === 'RESET_REQUIRED' && !rebootstrapped) {
+          rebootstrapped = true;
           store.resetForRebootstrap();
           store.setCursorState({ cursor: 0, bootstrapped: false, progress: null });
           continue;
