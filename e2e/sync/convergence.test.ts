@@ -1,22 +1,25 @@
 /**
  * Property: whatever three desks of one clinic do — register, edit, delete patients, check them in,
  * book and move appointments, go offline, restart, crash after a commit — over a network that loses,
- * repeats, delays and reorders requests, once everything is online and quiet every desk holds
- * exactly the server's rows, every group was decided exactly once, and every refusal is in the
- * inbox of the desk that made it.
+ * repeats, delays and reorders requests, while the subscription lapses and comes back and the server
+ * compacts its change log, once everything is online and quiet every desk holds exactly the
+ * server's rows, every group was decided exactly once, and every refusal is in the inbox of the
+ * desk that made it.
  *
  * Real parts only: the production server over HTTP on 127.0.0.1, real SQLite files, the real
  * engine and HTTP transport. `CONVERGENCE_RUNS` sets how many random histories run (default 15),
- * `CONVERGENCE_SEED` replays a reported seed, `CONVERGENCE_SHRINK=1` shrinks a failure (slow),
+ * `CONVERGENCE_SEED` and `CONVERGENCE_PATH` replay a reported failure, `CONVERGENCE_SHRINK=1` shrinks
+ * one (slow),
  * `CONVERGENCE_VERBOSE=1` prints what each history did (decisions by code, faults, restarts).
  */
 import { appointmentTransitions, isProvisionalCode, visitTransitions } from '@clinicdesk/domain';
-import type { LocalWriter } from '@clinicdesk/local-store';
+import { LocalStoreReadOnlyError, type LocalWriter } from '@clinicdesk/local-store';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appliedGroupEvents,
   changeLog,
+  compactChangeLog,
   deviceRows,
   livePatientCount,
   rowDifferences,
@@ -44,6 +47,7 @@ import {
 
 const RUNS = Number(process.env.CONVERGENCE_RUNS ?? 15);
 const SEED = Number(process.env.CONVERGENCE_SEED ?? 20261128);
+const PATH = process.env.CONVERGENCE_PATH;
 const SHRINK = process.env.CONVERGENCE_SHRINK === '1';
 const MAX_PATIENTS = 4;
 
@@ -100,7 +104,11 @@ type Step =
   | { kind: 'restart'; device: number }
   | { kind: 'crashAfterPush'; device: number }
   | { kind: 'tick'; device: number; ms: number }
-  | { kind: 'replay' };
+  | { kind: 'replay' }
+  /** The platform changes the clinic's subscription (expired: read-only, pushes refused). */
+  | { kind: 'subscription'; status: 'trial' | 'expired' }
+  /** The server compacts its change log: every desk's cursor is too old (RESET_REQUIRED). */
+  | { kind: 'compact' };
 
 const device = fc.integer({ min: 0, max: 2 });
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -138,6 +146,14 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('replay' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('subscription' as const),
+      status: fc.constantFrom('trial' as const, 'trial' as const, 'expired' as const),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const) }) },
 );
 
 let server: SyncServer;
@@ -297,7 +313,12 @@ async function perform(
   };
   switch (step.kind) {
     case 'write':
-      performWrite(at(step.device), clinic, step);
+      try {
+        performWrite(at(step.device), clinic, step);
+      } catch (error) {
+        // The desk is read-only (expired subscription): its screens refuse the action.
+        if (!(error instanceof LocalStoreReadOnlyError)) throw error;
+      }
       if (step.after === 'crash') await at(step.device).restart();
       return;
     case 'sync':
@@ -320,6 +341,16 @@ async function perform(
       return;
     case 'replay':
       await replays.flush(random);
+      return;
+    case 'subscription':
+      await server.t.tdb.db.owner
+        .updateTable('clinics')
+        .set({ subscription_status: step.status })
+        .where('id', '=', clinic.clinic.id)
+        .execute();
+      return;
+    case 'compact':
+      await compactChangeLog(server.t, clinic.clinic.id);
       return;
     default:
       step satisfies never;
@@ -397,7 +428,12 @@ async function assertConverged(devices: readonly SyncDevice[], clinicId: string,
       for (const row of local.filter((r) => !onServer.has(String(r.id)))) {
         expect(
           awaiting.has(String(row.id)) && row.version === 0,
-          `${d.name} ${table} ${String(row.id)}`,
+          `${d.name} holds ${table} ${JSON.stringify(row)}, refused as ${JSON.stringify(
+            d.store
+              .inbox({ includeResolved: true })
+              .filter((item) => item.ops.some((op) => op.id === row.id))
+              .map((item) => [item.code, item.resolution]),
+          )}`,
         ).toBe(true);
       }
       const synced = local.filter((r) => onServer.has(String(r.id)));
@@ -495,7 +531,7 @@ describe('sync convergence', () => {
         fc.nat(),
         (steps, modes, seed) => runHistory(steps, modes, seed),
       ),
-      { numRuns: RUNS, seed: SEED, endOnFailure: !SHRINK, verbose: 1 },
+      { numRuns: RUNS, seed: SEED, path: PATH, endOnFailure: !SHRINK, verbose: 1 },
     );
   }, 600_000);
 });

@@ -56,6 +56,32 @@ export async function changeLog(t: TestApp, clinicId: string) {
   return { entries, lastSeq: Number(state?.last_seq ?? 0) };
 }
 
+/**
+ * Compacts the clinic's change log the way a server keeps it small: every entry moves, in order,
+ * past the current end, and `min_seq` marks the new start, so no entry is left below it and every
+ * cursor handed out before is too old (RESET_REQUIRED). Under the clinic's push lock and its
+ * sequence row lock, like any writer.
+ */
+export async function compactChangeLog(t: TestApp, clinicId: string): Promise<number> {
+  return t.tdb.db.owner.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${clinicId}, 7))`.execute(trx);
+    const { rows } = await sql<{ last_seq: number }>`
+      INSERT INTO clinic_sync_state AS s (clinic_id, last_seq) VALUES (${clinicId}, 0)
+      ON CONFLICT (clinic_id) DO UPDATE SET last_seq = s.last_seq
+      RETURNING last_seq`.execute(trx);
+    const start = Number(rows[0]?.last_seq ?? 0) + 1;
+    const moved = await sql`
+      UPDATE change_log c SET seq = m.next_seq
+      FROM (SELECT entity, row_id, ${start - 1}::bigint + row_number() OVER (ORDER BY seq) AS next_seq
+            FROM change_log WHERE clinic_id = ${clinicId}) m
+      WHERE c.clinic_id = ${clinicId} AND c.entity = m.entity AND c.row_id = m.row_id`.execute(trx);
+    const count = Number(moved.numAffectedRows ?? 0);
+    await sql`UPDATE clinic_sync_state SET last_seq = ${start - 1 + count}, min_seq = ${start}
+              WHERE clinic_id = ${clinicId}`.execute(trx);
+    return start;
+  });
+}
+
 /** How many times each group was applied, counted from the audit chain (one event per application). */
 export async function appliedGroupEvents(t: TestApp, clinicId: string): Promise<Map<string, number>> {
   const rows = await t.tdb.db.owner
