@@ -1,3 +1,8 @@
+/**
+ * What the benchmarks behind `npm run bench` share (see docs/benchmarks.md): figures and
+ * percentiles, `BENCH_SCALE`, a real server on a fresh PostgreSQL database, devices wired as the
+ * desktop wires them, and the patient-search query mix with its raw FTS5 baseline.
+ */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,7 +129,7 @@ export async function analyzeDatabase(server: BenchServer): Promise<void> {
   await sql`ANALYZE`.execute(server.db.owner);
 }
 
-/** Adds a clinic admin (owner path, as the platform does when it creates a clinic); returns the username. */
+/** Adds a clinic admin through the owner connection, as the platform does when it creates a clinic. */
 export async function createClinicAdmin(server: BenchServer, clinicId: string, password: string) {
   const id = randomUUID();
   const username = `admin-${id.slice(0, 8)}`;
