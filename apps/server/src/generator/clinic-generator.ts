@@ -132,7 +132,9 @@ export async function generateClinic(owner: Kysely<DB>, opts: GenerateOptions): 
   const itemsPerPrescription = opts.itemsPerPrescription ?? 3;
   const labOrdersPerPatient = opts.labOrdersPerPatient ?? 1;
   const counts: Record<string, number> = {};
-  const total = opts.patients * (1 + visitsPerPatient * (2 + itemsPerPrescription) + labOrdersPerPatient * 2);
+  // Per patient: the patient; per visit: the visit, vitals, a note, a diagnosis, a prescription and
+  // its items; per lab order: the order and its result.
+  const total = opts.patients * (1 + visitsPerPatient * (5 + itemsPerPrescription) + labOrdersPerPatient * 2);
   let done = 0;
   const fast = await canSkipTriggers(owner);
 
@@ -413,6 +415,9 @@ export async function generateClinic(owner: Kysely<DB>, opts: GenerateOptions): 
       );
     }
   });
+  // Fresh planner statistics for the bulk load, as autovacuum would gather on a running server;
+  // without them the first pulls plan the change log as an empty table.
+  await sql`ANALYZE`.execute(owner);
   return { clinicId, slug, code, counts, staff, staffPassword: STAFF_PASSWORD };
 }
 
