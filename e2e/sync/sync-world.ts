@@ -225,7 +225,7 @@ export class FaultyNetwork {
         return first;
       }
       case 'replay-later': {
-        // Leases and pushes are the requests whose repeats must be harmless; pulls are reads.
+        // Harmless by contract: pushes are answered from memory, leases only waste numbers.
         this.#replays.hold(async () => {
           await copy().then(drain, () => undefined);
         });
@@ -263,7 +263,7 @@ export class SyncDevice {
   restarts = 0;
   readonly #transportOptions: Parameters<typeof createHttpTransport>[0];
   readonly #engineOptions: Partial<SyncEngineOptions>;
-  readonly #identity: { deviceId: string; clinicId: string; clinicCode: string };
+  readonly #deviceId: string;
 
   private constructor(opts: {
     name: string;
@@ -272,7 +272,7 @@ export class SyncDevice {
     network: FaultyNetwork;
     transport: Parameters<typeof createHttpTransport>[0];
     engine: Partial<SyncEngineOptions>;
-    identity: { deviceId: string; clinicId: string; clinicCode: string };
+    deviceId: string;
   }) {
     this.name = opts.name;
     this.user = opts.user;
@@ -281,7 +281,7 @@ export class SyncDevice {
     this.clock = createFakeClock(Date.now());
     this.#transportOptions = opts.transport;
     this.#engineOptions = opts.engine;
-    this.#identity = opts.identity;
+    this.#deviceId = opts.deviceId;
   }
 
   /** Registers a device for `user`, signs in over HTTP and opens its store and engine. */
@@ -313,16 +313,19 @@ export class SyncDevice {
       network: opts.network,
       transport: { baseUrl: server.url, auth: keeper, fetch: opts.network.fetch, timeoutMs: 20_000 },
       engine: opts.engine ?? {},
-      identity: { deviceId: credentials.deviceId, clinicId: clinic.id, clinicCode: clinic.code },
+      deviceId: credentials.deviceId,
     });
+    // Registered first, as the desktop does before its engine runs: local writes need the clinic.
+    const store = await openLocalStore({ file: device.file });
+    store.setIdentity({ deviceId: credentials.deviceId, clinicId: clinic.id });
+    store.setClinicProfile({ id: clinic.id, code: clinic.code, name: `Clinic ${clinic.code}` });
+    await store.close();
     await device.open();
-    device.store.setIdentity({ deviceId: credentials.deviceId, clinicId: clinic.id });
-    device.store.setClinicProfile({ id: clinic.id, code: clinic.code, name: `Clinic ${clinic.code}` });
     return device;
   }
 
   get deviceId(): string {
-    return this.#identity.deviceId;
+    return this.#deviceId;
   }
 
   async open(): Promise<void> {
