@@ -115,7 +115,10 @@ export function observedSyncStore(store: LocalStore, onRowsChanged: RowsChanged)
     },
     applyPull(page) {
       store.applyPull(page);
-      if (page.changes.length > 0) onRowsChanged([...new Set(page.changes.map((change) => change.entity))]);
+      const entities = new Set(page.changes.map((change) => change.entity));
+      // The store records the page's push decisions too: a refusal learned here changes the sync centre.
+      if (page.decisions.some((decision) => decision.status === 'refused')) entities.add('sync');
+      if (entities.size > 0) onRowsChanged([...entities]);
     },
     cursorState: () => store.cursorState(),
     setCursorState: (patch) => store.setCursorState(patch),
