@@ -7,7 +7,7 @@ import { type SigningKey, signPayload } from '../../lib/signing-keys';
 import { inClinic, type TenantTransaction } from '../../plugins/tenancy.plugin';
 import { recordClinicEvent } from '../audit/audit.repository';
 import { clinicUsage } from '../capacity/capacity.service';
-import { type Row, rowToRecord } from './sync-rows';
+import { type Row, rowConverter } from './sync-rows';
 
 /**
  * Pull (DESIGN §5): the clinic's changes after a cursor, in one snapshot transaction so a page is a
@@ -108,19 +108,18 @@ async function readPage(
         .execute();
       const hasMore = entries.length > limit;
       const page = hasMore ? entries.slice(0, limit) : entries;
-      const rows = await loadRows(trx, clinicId, page);
+      const records = await loadRecords(trx, clinicId, page);
       const changes: Change[] = [];
       for (const e of page) {
-        const row = rows.get(`${e.entity}:${e.row_id}`);
-        const wire = wireEntity(e.entity);
-        if (!row || !wire) continue;
+        const loaded = records.get(e.entity)?.get(e.row_id);
+        if (!loaded) continue;
         changes.push({
           seq: e.seq,
-          entity: wire.entity,
+          entity: loaded.entity,
           id: e.row_id,
           version: Math.max(1, e.version),
           op: e.deleted ? 'delete' : e.version <= 1 ? 'create' : 'update',
-          data: toWireData(row, wire.columns),
+          data: loaded.data,
         });
       }
       const last = page.at(-1);
@@ -154,34 +153,35 @@ async function readPage(
   );
 }
 
-function toWireData(row: Row, columns: readonly string[] | null): Record<string, never> {
-  const picked: Row = {};
-  for (const [k, v] of Object.entries(row)) {
-    if (columns && !columns.includes(k)) continue;
-    picked[k] = v;
-  }
-  return rowToRecord(picked) as Record<string, never>;
-}
-
-async function loadRows(
+/**
+ * The page's rows as wire records, by table and id: one query per table, each result converted with
+ * one column-name map (see `rowConverter`), so no per-row key transform.
+ */
+async function loadRecords(
   trx: TenantTransaction,
   clinicId: string,
   entries: readonly { entity: string; row_id: string }[],
-): Promise<Map<string, Row>> {
+): Promise<Map<string, Map<string, { entity: string; data: Record<string, never> }>>> {
   const byTable = new Map<string, string[]>();
   for (const e of entries) {
-    const ids = byTable.get(e.entity) ?? [];
-    ids.push(e.row_id);
-    byTable.set(e.entity, ids);
+    const ids = byTable.get(e.entity);
+    if (ids) ids.push(e.row_id);
+    else byTable.set(e.entity, [e.row_id]);
   }
-  const out = new Map<string, Row>();
+  const out = new Map<string, Map<string, { entity: string; data: Record<string, never> }>>();
   for (const [table, ids] of byTable) {
-    if (!wireEntity(table)) continue;
+    const wire = wireEntity(table);
+    if (!wire) continue;
     const { rows } = await sql<Row>`
-      SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${clinicId} AND id IN (${sql.join(ids)})`.execute(
-      trx,
-    );
-    for (const row of rows) out.set(`${table}:${String(row.id)}`, row);
+      SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${clinicId} AND id = ANY(${ids})`.execute(trx);
+    const first = rows[0];
+    if (!first) continue;
+    const toRecord = rowConverter(Object.keys(first), wire.columns);
+    const byId = new Map<string, { entity: string; data: Record<string, never> }>();
+    for (const row of rows) {
+      byId.set(String(row.id), { entity: wire.entity, data: toRecord(row) as Record<string, never> });
+    }
+    out.set(table, byId);
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { keysToCamelCase, keysToSnakeCase } from '@clinicdesk/domain';
+import { keysToCamelCase, keysToSnakeCase, toCamelCase } from '@clinicdesk/domain';
 
 /**
  * Conversions between PostgreSQL rows (snake_case, Date, jsonb) and wire records (camelCase, ISO
@@ -13,6 +13,28 @@ export function rowToRecord(row: Row): Record<string, unknown> {
     out[key] = value instanceof Date ? value.toISOString() : value;
   }
   return out;
+}
+
+/**
+ * A converter doing what `rowToRecord` does for every row of one query result: the column names are
+ * the same for each row, so they are picked (only `keep`, when given) and converted to field names
+ * once, not per row. Pulls convert hundreds of thousands of rows this way.
+ */
+export function rowConverter(
+  columnNames: readonly string[],
+  keep: readonly string[] | null = null,
+): (row: Row) => Record<string, unknown> {
+  const columns = keep ? columnNames.filter((c) => keep.includes(c)) : [...columnNames];
+  const fields = columns.map(toCamelCase);
+  const n = columns.length;
+  return (row) => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      const value = row[columns[i] as string];
+      out[fields[i] as string] = value instanceof Date ? value.toISOString() : value;
+    }
+    return out;
+  };
 }
 
 /** A wire record (or a subset of fields) as column values: snake_case, objects and arrays as JSON text. */
