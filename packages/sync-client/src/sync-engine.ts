@@ -81,7 +81,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
   const { store, transport, clock } = opts;
   const random = opts.random ?? Math.random;
   const pushBatch = opts.pushBatch ?? 100;
-  const pullLimit = opts.pullLimit ?? 1000;
+  const pullLimit = opts.pullLimit ?? 5000;
   const leaseThreshold = opts.leaseThreshold ?? 20;
   const leaseSize = opts.leaseSize ?? 100;
   const today =
