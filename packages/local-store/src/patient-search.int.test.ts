@@ -1,8 +1,22 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalSqliteDialect } from './local-sqlite.dialect';
 import type { LocalStore } from './local-store';
+import { runMigrations } from './migration.runner';
+import { LOCAL_MIGRATIONS } from './migrations/local-migrations';
 import { patientMatchExpression } from './patient-search';
-import { makeTempDir, openReadyStore, patientInput, reception, uuid } from './test-support';
+import {
+  change,
+  makeTempDir,
+  openReadyStore,
+  patientInput,
+  pullPage,
+  reception,
+  serverPatient,
+  uuid,
+} from './test-support';
 
 let temp: ReturnType<typeof makeTempDir>;
 let store: LocalStore;
@@ -109,5 +123,171 @@ describe('store.searchPatients', () => {
     expect(names('ravi')).toEqual([]);
     store.rebuildPatientSearch();
     expect(names('meena')).toEqual(['Meena']);
+  });
+});
+
+const indexed = () => Number(store.sqlite.prepare('SELECT count(*) FROM patients_fts').pluck().get());
+
+describe('store.searchPatients while reception types', () => {
+  it('reads whole and partial patient codes from the code index, in code order', () => {
+    expect(store.searchPatients('PT-SKH-2026-9876')).toEqual([
+      { match: 'code', patient: expect.objectContaining({ firstName: 'Meena' }) },
+    ]);
+    expect(names('pt-skh-2026-98')).toEqual(['Meena']);
+    expect(names('PT-SKH-2026-000')).toEqual(['Ravi', 'Ravindra', 'Asha', 'Kumar', 'राम', 'José']);
+    expect(store.searchPatients('PT-SKH-', { limit: 2 }).map((result) => result.match)).toEqual([
+      'code',
+      'code',
+    ]);
+    expect(names('PT-XYZ')).toEqual([]);
+  });
+
+  it('finds a code by its number alone, before phone numbers holding the digits', () => {
+    expect(names('0003')).toEqual(['Asha']);
+    expect(names('9876')).toEqual(['Meena', 'Ravi']);
+  });
+
+  it('ranks a number ending in the digits, then one starting with them, then one holding them', () => {
+    store.write(reception, (w) => {
+      w.create('patient', patientInput(uuid(8), { firstName: 'Middle', phone: '+919123456000' }));
+      w.create('patient', patientInput(uuid(9), { firstName: 'End', phone: '+919000003456' }));
+      w.create('patient', patientInput(uuid(10), { firstName: 'Start', phone: '+913456000000' }));
+    });
+    expect(names('3456')).toEqual(['End', 'Start', 'Middle']);
+    expect(names('43210')).toEqual(['Ravi']);
+  });
+
+  it('matches one to three digits only at the start of a number, in number order', () => {
+    expect(names('9')).toEqual(['Asha', 'Kumar', 'Ravindra', 'Ravi']);
+    expect(names('98')).toEqual(['Ravindra', 'Ravi']);
+    expect(names('+91 8')).toEqual(['राम']);
+    expect(names('8')).toEqual(['राम']);
+    expect(names('654')).toEqual([]);
+  });
+
+  it('lists first names starting with one or two letters in name order, then other name matches', () => {
+    for (const typed of ['r', 'Ra']) {
+      expect(names(typed).slice(0, 2)).toEqual(['Ravi', 'Ravindra']);
+      expect(names(typed).slice(2).sort()).toEqual(['Kumar', 'Meena']);
+    }
+    expect(store.searchPatients('R', { limit: 2 }).map((result) => result.patient.firstName)).toEqual([
+      'Ravi',
+      'Ravindra',
+    ]);
+  });
+
+  it('ranks whole words first, then the last word as a prefix, then every word as a prefix', () => {
+    expect(names('ravi').slice(0, 2).sort()).toEqual(['Kumar', 'Ravi']);
+    expect(names('ravi').at(-1)).toBe('Ravindra');
+    store.write(reception, (w) => {
+      w.create('patient', patientInput(uuid(8), { firstName: 'Ravindra', lastName: 'Kumbhar' }));
+    });
+    // "ravi kum": Ravi Kumar and Kumar Ravi hold "ravi" whole; Ravindra Kumbhar only as a prefix.
+    expect(names('ravi kum').at(-1)).toBe('Ravindra');
+    expect(names('ravi kum')).toHaveLength(3);
+  });
+
+  it('returns the limit from thousands of matches, newest first among equals', () => {
+    const many = Array.from({ length: 2_500 }, (_, n) =>
+      change(
+        n + 1,
+        'patient',
+        serverPatient(uuid(1_000 + n), 1, { firstName: 'Sameer', lastName: `Shah${n}`, phone: null }),
+      ),
+    );
+    store.applyPull(pullPage(many));
+    const found = store.searchPatients('sameer', { limit: 5 });
+    expect(found.map((result) => result.patient.lastName)).toEqual([
+      'Shah2499',
+      'Shah2498',
+      'Shah2497',
+      'Shah2496',
+      'Shah2495',
+    ]);
+    expect(store.searchPatients('s', { limit: 200 })).toHaveLength(200);
+    expect(store.searchPatients('sa sh', { limit: 3 })).toHaveLength(3);
+  });
+
+  it('keeps the index to live patients through writes, pulls and deletes', () => {
+    expect(indexed()).toBe(7);
+    store.write(reception, (w) => {
+      w.update('patient', uuid(1), { phone: '+919800011223' });
+      w.delete('patient', uuid(7));
+    });
+    expect(names('43210')).toEqual([]);
+    expect(names('11223')).toEqual(['Ravi']);
+    expect(names('meena')).toEqual([]);
+    expect(names('PT-SKH-2026-9876')).toEqual([]);
+    expect(indexed()).toBe(6);
+
+    store.applyPull(
+      pullPage([
+        change(1, 'patient', serverPatient(uuid(20), 1, { firstName: 'Pulled', phone: '+917000012345' })),
+        change(
+          2,
+          'patient',
+          serverPatient(uuid(21), 1, { firstName: 'Tombstone', deletedAt: '2026-03-02T10:00:00.000Z' }),
+          'delete',
+        ),
+      ]),
+    );
+    expect(names('12345')).toEqual(['Pulled']);
+    expect(names('tombstone')).toEqual([]);
+    store.applyPull(
+      pullPage([
+        change(
+          3,
+          'patient',
+          serverPatient(uuid(20), 2, { firstName: 'Pulled', deletedAt: '2026-03-03T10:00:00.000Z' }),
+          'delete',
+        ),
+      ]),
+    );
+    expect(names('12345')).toEqual([]);
+    expect(indexed()).toBe(6);
+  });
+
+  it('indexes the phone endings of a large pulled page and of a rebuild', () => {
+    const many = Array.from({ length: 100 }, (_, n) =>
+      change(
+        n + 1,
+        'patient',
+        serverPatient(uuid(100 + n), 1, {
+          firstName: `Bulk${n}`,
+          phone: `+9170000${String(n).padStart(5, '0')}`,
+          deletedAt: n === 0 ? '2026-03-02T10:00:00.000Z' : null,
+        }),
+      ),
+    );
+    store.applyPull(pullPage(many));
+    expect(names('00042')).toEqual(['Bulk42']);
+    expect(names('bulk0')).toEqual([]);
+    expect(indexed()).toBe(7 + 99);
+    store.sqlite.exec("INSERT INTO patients_fts (patients_fts) VALUES ('delete-all')");
+    store.rebuildPatientSearch();
+    expect(names('00042')).toEqual(['Bulk42']);
+    expect(names('43210')).toEqual(['Ravi']);
+    expect(indexed()).toBe(7 + 99);
+  });
+});
+
+describe('the patient-search-index migration', () => {
+  it('re-indexes the patients of an existing database with the new index', async () => {
+    await store.close();
+    const file = join(temp.dir, 'older.sqlite');
+    const sqlite = new Database(file);
+    const db = new Kysely<unknown>({ dialect: new LocalSqliteDialect(sqlite) });
+    await runMigrations(db, LOCAL_MIGRATIONS.slice(0, -1), () => new Date());
+    const insert = sqlite.prepare(
+      'INSERT INTO patients (id, version, patient_code, first_name, phone, deleted_at) VALUES (?, 1, ?, ?, ?, ?)',
+    );
+    insert.run(uuid(1), 'PT-SKH-2026-0001', 'Ravi', '+919876543210', null);
+    insert.run(uuid(2), 'PT-SKH-2026-0002', 'Gone', '+919876500000', '2026-03-02T10:00:00.000Z');
+    await db.destroy();
+
+    store = await openReadyStore(file);
+    expect(names('43210')).toEqual(['Ravi']);
+    expect(names('PT-SKH-2026')).toEqual(['Ravi']);
+    expect(indexed()).toBe(1);
   });
 });

@@ -196,9 +196,9 @@ export function searchPatients(
   function addDigits(digits: string): void {
     const [whole, prefix] = digits.length >= MIN_INDEXED_DIGITS ? tierExpressions([digits]) : [];
     addRanked(whole);
-    // Numbers without a country code are saved as Indian (`normalizePhone`), so typed digits are
-    // the start of `+91…`: a range of each phone index.
-    const start = `+91${digits}`;
+    // Numbers are saved in E.164 and, without a country code, as Indian (`normalizePhone`): typed
+    // digits are the start of `+<digits>` after a `+`, else of `+91<digits>`. A range of each index.
+    const start = code.startsWith('+') ? `+${digits}` : `+91${digits}`;
     for (const column of ['phone', 'alt_phone']) {
       add(
         'phone',
