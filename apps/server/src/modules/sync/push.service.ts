@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   can,
   canTransition,
@@ -17,12 +18,12 @@ import type {
   PushResponse,
   RowOperation,
 } from '@clinicdesk/sync-protocol';
-import { type Kysely, sql } from 'kysely';
-import type { DB } from '../../db/tables';
+import { type Insertable, type Kysely, sql } from 'kysely';
+import type { AuditEventsTable, DB, SyncGroupsTable } from '../../db/tables';
 import { AppError } from '../../lib/app-error';
 import type { Caller } from '../../plugins/auth.plugin';
 import { assertClinicWritable, type TenantTransaction } from '../../plugins/tenancy.plugin';
-import { recordClinicEvent } from '../audit/audit.repository';
+import { PushLookups } from './push-lookups';
 import { type EntityPolicy, syncPolicy } from './sync-policy';
 import { jsonEqual, type Row, recordToRow, rowToRecord } from './sync-rows';
 
@@ -67,6 +68,7 @@ type PushContext = {
   clinic: { code: string; maxPatients: number | null; writableUntil: Date | null; writable: boolean };
   patientsUsed: number | null;
   notices: Notice[];
+  lookups: PushLookups;
 };
 
 const DB_ERROR_CODES: Record<string, ErrorCode> = {
@@ -125,6 +127,7 @@ export async function applyPush(
       .executeTakeFirstOrThrow();
     let ackSeq = state.last_group_seq;
 
+    const lookups = await PushLookups.load(trx, clinicId, caller.deviceId, groups);
     const ctx: PushContext = {
       trx,
       clinicId,
@@ -133,15 +136,13 @@ export async function applyPush(
       clinic: { code: clinic.code, maxPatients: clinic.max_patients, writableUntil, writable },
       patientsUsed: null,
       notices: [],
+      lookups,
     };
     const results: GroupResult[] = [];
+    const decided: Insertable<SyncGroupsTable>[] = [];
+    const applied: MutationGroup[] = [];
     for (const group of groups) {
-      const previous = await trx
-        .selectFrom('sync_groups')
-        .select(['status', 'code', 'message', 'device_id', 'seq'])
-        .where('clinic_id', '=', clinicId)
-        .where('mutation_id', '=', group.mutationId)
-        .executeTakeFirst();
+      const previous = lookups.decided.get(group.mutationId);
       if (previous) {
         // The code of a duplicate means "refused" to the device: an applied group's notice (e.g.
         // CODE_REASSIGNED) stays out of it, or a retried push would file it as a refusal.
@@ -168,22 +169,30 @@ export async function applyPush(
       }
       const result = await decideGroup(ctx, group);
       if (result.status === 'refused') await resendRows(ctx, group.ops);
-      await trx
-        .insertInto('sync_groups')
-        .values({
-          clinic_id: clinicId,
-          mutation_id: group.mutationId,
-          device_id: caller.deviceId,
-          seq: group.seq,
-          status: result.status === 'refused' ? 'refused' : 'applied',
-          code: 'code' in result ? (result.code ?? null) : null,
-          message: 'message' in result ? (result.message ?? null) : null,
-          result: JSON.stringify(result),
-        })
-        .execute();
+      else applied.push(group);
+      const row = {
+        clinic_id: clinicId,
+        mutation_id: group.mutationId,
+        device_id: caller.deviceId,
+        seq: group.seq,
+        status: result.status === 'refused' ? 'refused' : 'applied',
+        code: 'code' in result ? (result.code ?? null) : null,
+        message: 'message' in result ? (result.message ?? null) : null,
+        result: JSON.stringify(result),
+      } satisfies Insertable<SyncGroupsTable>;
+      decided.push(row);
+      lookups.decided.set(group.mutationId, row);
       ackSeq = group.seq;
       results.push(result);
     }
+    // Decisions and audit events of the whole request, in group order, a few statements in all.
+    for (let i = 0; i < decided.length; i += WRITE_CHUNK) {
+      await trx
+        .insertInto('sync_groups')
+        .values(decided.slice(i, i + WRITE_CHUNK))
+        .execute();
+    }
+    await recordAppliedGroups(ctx, applied);
     await trx
       .updateTable('device_sync_state')
       .set({ last_group_seq: ackSeq, last_push_at: now })
@@ -238,6 +247,7 @@ async function decideGroup(ctx: PushContext, group: MutationGroup): Promise<Grou
   }
   const patientsBefore = ctx.patientsUsed;
   const noticesBefore = ctx.notices.length;
+  const lookupsMark = ctx.lookups.mark();
   await sql`SAVEPOINT push_group`.execute(trx);
   try {
     for (const op of group.ops) await applyOp(ctx, op);
@@ -246,6 +256,7 @@ async function decideGroup(ctx: PushContext, group: MutationGroup): Promise<Grou
     await sql`ROLLBACK TO SAVEPOINT push_group`.execute(trx);
     ctx.patientsUsed = patientsBefore;
     ctx.notices.length = noticesBefore;
+    ctx.lookups.undo(lookupsMark);
     if (err instanceof Refusal) return refused(group, err.code, err.message, err.details);
     const pgCode = (err as { code?: string }).code;
     const mapped = pgCode ? DB_ERROR_CODES[pgCode] : undefined;
@@ -255,22 +266,6 @@ async function decideGroup(ctx: PushContext, group: MutationGroup): Promise<Grou
     }
     throw err;
   }
-  await recordClinicEvent(
-    trx,
-    ctx.clinicId,
-    {
-      type: 'user',
-      id: ctx.caller.sub,
-      role: ctx.caller.role,
-      deviceId: ctx.caller.deviceId,
-    },
-    {
-      action: 'sync.group.applied',
-      entity: 'sync_group',
-      entityId: group.mutationId,
-      details: { ops: group.ops.map((o) => ({ op: o.op, entity: o.entity, id: o.id })) },
-    },
-  );
   const notices = ctx.notices.slice(noticesBefore);
   const first = notices[0];
   return {
@@ -351,12 +346,8 @@ function refuseFutureTimestamps(ctx: PushContext, data: Record<string, unknown>)
   }
 }
 
-async function loadRow(ctx: PushContext, table: string, id: string): Promise<Row | undefined> {
-  const { rows } =
-    await sql<Row>`SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${ctx.clinicId} AND id = ${id}`.execute(
-      ctx.trx,
-    );
-  return rows[0];
+function loadRow(ctx: PushContext, table: string, id: string): Promise<Row | undefined> {
+  return ctx.lookups.row(table, id);
 }
 
 async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
@@ -384,9 +375,12 @@ async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
       if (policy.finalizable && data.status === 'final' && !can(role, policy.finalizable.finalize)) {
         throw new Refusal('FORBIDDEN', `Your role (${role}) may not finalize ${name} records`);
       }
+      ctx.lookups.forget(def.table, op.id);
       await sql`INSERT INTO ${sql.table(def.table)} ${insertValues({ ...recordToRow(data), clinic_id: ctx.clinicId })}`.execute(
         ctx.trx,
       );
+      if (name === 'patient') ctx.lookups.patientInserted(data.patientCode);
+      if (name === 'visit') ctx.lookups.visitInserted(data.visitDate, data.tokenNumber);
       return;
     }
     case 'update': {
@@ -443,6 +437,7 @@ async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
         throw new Refusal('VALIDATION_FAILED', `The ${name} change is not valid`, zodDetails(merged.error));
       const set = recordToRow(changed);
       if (Object.keys(set).length === 0) return;
+      ctx.lookups.forget(def.table, op.id);
       await sql`UPDATE ${sql.table(def.table)} SET ${sql.join(
         Object.entries(set).map(([k, v]) => sql`${sql.ref(k)} = ${v}`),
       )} WHERE clinic_id = ${ctx.clinicId} AND id = ${op.id}`.execute(ctx.trx);
@@ -458,6 +453,7 @@ async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
         throw new Refusal('IMMUTABLE', `This ${name} is final and cannot be deleted`);
       }
       if (policy.parent) await assertParentEditable(ctx, policy.parent, rowToRecord(row));
+      ctx.lookups.forget(def.table, op.id);
       await sql`UPDATE ${sql.table(def.table)} SET deleted_at = ${ctx.now} WHERE clinic_id = ${ctx.clinicId} AND id = ${op.id}`.execute(
         ctx.trx,
       );
@@ -526,20 +522,6 @@ async function nextServerNumber(ctx: PushContext, counter: string, scope: string
   return Number(value);
 }
 
-async function inDeviceLease(ctx: PushContext, counter: string, scope: string, n: number): Promise<boolean> {
-  const row = await ctx.trx
-    .selectFrom('counter_leases')
-    .select('id')
-    .where('clinic_id', '=', ctx.clinicId)
-    .where('device_id', '=', ctx.caller.deviceId)
-    .where('counter', '=', counter)
-    .where('scope', '=', scope)
-    .where('from_value', '<=', n)
-    .where('to_value', '>=', n)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /**
  * A pushed patient code must be final, this clinic's, from a block leased to this device, and
  * unused; otherwise (provisional code, or a collision) the server assigns the next number of the
@@ -551,9 +533,10 @@ async function settlePatientCode(ctx: PushContext, id: string, data: Record<stri
   const parsed = parsePatientCode(code);
   const year = parsed?.year ?? ctx.now.getUTCFullYear();
   if (parsed && !isProvisionalCode(code) && parsed.clinicCode === ctx.clinic.code && 'seq' in parsed) {
-    const { rows } = await sql<{ id: string }>`
-      SELECT id FROM patients WHERE clinic_id = ${ctx.clinicId} AND patient_code = ${code}`.execute(ctx.trx);
-    if (rows.length === 0 && (await inDeviceLease(ctx, 'patient_code', String(year), Number(parsed.seq))))
+    if (
+      !(await ctx.lookups.patientCodeTaken(code)) &&
+      (await ctx.lookups.inDeviceLease('patient_code', String(year), Number(parsed.seq)))
+    )
       return;
   }
   const next = formatPatientCode(
@@ -574,11 +557,11 @@ async function settleQueueToken(ctx: PushContext, id: string, data: Record<strin
   const token = data.tokenNumber;
   const date = String(data.visitDate);
   if (typeof token === 'number') {
-    const { rows } = await sql<{ id: string }>`
-      SELECT id FROM visits WHERE clinic_id = ${ctx.clinicId} AND visit_date = ${date} AND token_number = ${token}`.execute(
-      ctx.trx,
-    );
-    if (rows.length === 0 && (await inDeviceLease(ctx, 'queue_token', date, token))) return;
+    if (
+      !(await ctx.lookups.queueTokenTaken(date, token)) &&
+      (await ctx.lookups.inDeviceLease('queue_token', date, token))
+    )
+      return;
   }
   const next = await nextServerNumber(ctx, 'queue_token', date);
   data.tokenNumber = next;
@@ -590,4 +573,34 @@ async function settleQueueToken(ctx: PushContext, id: string, data: Record<strin
         : `Token ${String(token)} was replaced by ${next}`,
     changes: [{ entity: 'visit', id, field: 'tokenNumber', value: next }],
   });
+}
+
+/** Rows per multi-row INSERT of the request's decisions and audit events (well under 65 535 parameters). */
+const WRITE_CHUNK = 1000;
+
+/**
+ * One audit event per applied group, as `recordClinicEvent` writes it, inserted for the whole
+ * request at once (the hash-chain trigger still chains them one by one, in group order).
+ */
+async function recordAppliedGroups(ctx: PushContext, groups: readonly MutationGroup[]): Promise<void> {
+  const events = groups.map(
+    (group): Insertable<AuditEventsTable> => ({
+      clinic_id: ctx.clinicId,
+      id: randomUUID(),
+      actor_type: 'user',
+      actor_id: ctx.caller.sub,
+      actor_role: ctx.caller.role,
+      device_id: ctx.caller.deviceId,
+      action: 'sync.group.applied',
+      entity: 'sync_group',
+      entity_id: group.mutationId,
+      details: JSON.stringify({ ops: group.ops.map((o) => ({ op: o.op, entity: o.entity, id: o.id })) }),
+    }),
+  );
+  for (let i = 0; i < events.length; i += WRITE_CHUNK) {
+    await ctx.trx
+      .insertInto('audit_events')
+      .values(events.slice(i, i + WRITE_CHUNK))
+      .execute();
+  }
 }

@@ -1,0 +1,211 @@
+import {
+  type SyncedEntityName,
+  SyncedEntityName as SyncedEntityNames,
+  syncedEntities,
+} from '@clinicdesk/domain';
+import type { MutationGroup } from '@clinicdesk/sync-protocol';
+import { sql } from 'kysely';
+import type { TenantTransaction } from '../../plugins/tenancy.plugin';
+import { type EntityPolicy, syncPolicy } from './sync-policy';
+import type { Row } from './sync-rows';
+
+/**
+ * What a push needs to read, fetched for the whole request in a few queries (one per table) under
+ * the clinic's write lock, instead of one round trip per group. Answers stay those the database
+ * would give at the moment of each read:
+ *
+ * - A row the push writes is forgotten, so the next read of it goes to the database.
+ * - Codes and tokens taken by rows the push inserts are added as they are inserted, and removed
+ *   again when their group rolls back (`mark` / `undo`).
+ * - A request that edits a patient's code or a visit's date or token reads those from the database
+ *   for every check (nothing is cached for them).
+ * - Counter leases do not change during a push (leasing takes the same lock).
+ */
+export type DecidedGroup = { status: string; code: string | null; message: string | null };
+
+export class PushLookups {
+  private readonly rows = new Map<string, Row | null>();
+  private readonly leases = new Map<string, { from: number; to: number }[]>();
+  private readonly journal: { set: Set<string>; key: string }[] = [];
+
+  private constructor(
+    private readonly trx: TenantTransaction,
+    private readonly clinicId: string,
+    private readonly deviceId: string,
+    /** Mutation ids decided before or during this request. */
+    readonly decided: Map<string, DecidedGroup>,
+    private readonly patientCodes: Set<string> | null,
+    private readonly queueTokens: Set<string> | null,
+  ) {}
+
+  /** Reads the decisions, rows, codes and tokens the groups of one push refer to. */
+  static async load(
+    trx: TenantTransaction,
+    clinicId: string,
+    deviceId: string,
+    groups: readonly MutationGroup[],
+  ): Promise<PushLookups> {
+    const mutationIds = groups.map((g) => g.mutationId);
+    const decidedRows = await trx
+      .selectFrom('sync_groups')
+      .select(['mutation_id', 'status', 'code', 'message'])
+      .where('clinic_id', '=', clinicId)
+      .where('mutation_id', 'in', mutationIds)
+      .execute();
+    const decided = new Map<string, DecidedGroup>(
+      decidedRows.map((r) => [r.mutation_id, { status: r.status, code: r.code, message: r.message }]),
+    );
+
+    const idsByTable = new Map<string, Set<string>>();
+    const want = (entity: SyncedEntityName, id: unknown) => {
+      if (typeof id !== 'string') return;
+      const table = syncedEntities[entity].table;
+      const ids = idsByTable.get(table) ?? new Set<string>();
+      ids.add(id);
+      idsByTable.set(table, ids);
+    };
+    const codes = new Set<string>();
+    const dates = new Set<string>();
+    let codesEdited = false;
+    let tokensEdited = false;
+    for (const group of groups) {
+      if (decided.has(group.mutationId)) continue;
+      for (const op of group.ops) {
+        const entity = SyncedEntityNames.safeParse(op.entity);
+        if (!entity.success) continue;
+        want(entity.data, op.id);
+        const policy: EntityPolicy = syncPolicy[entity.data];
+        const parent = policy.parent;
+        if (op.op === 'create') {
+          if (parent) want(parent.entity, op.data[parent.field]);
+          if (entity.data === 'patient' && typeof op.data.patientCode === 'string')
+            codes.add(op.data.patientCode);
+          if (entity.data === 'visit' && typeof op.data.visitDate === 'string') dates.add(op.data.visitDate);
+        } else if (op.op === 'update') {
+          if (entity.data === 'patient' && 'patientCode' in op.changed) codesEdited = true;
+          if (entity.data === 'visit' && ('visitDate' in op.changed || 'tokenNumber' in op.changed))
+            tokensEdited = true;
+        }
+      }
+    }
+
+    const rows = new Map<string, Row | null>();
+    for (const [table, idSet] of idsByTable) {
+      const ids = [...idSet];
+      const found = await sql<Row>`
+        SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${clinicId} AND id = ANY(${ids})`.execute(trx);
+      for (const id of ids) rows.set(`${table}/${id}`, null);
+      for (const row of found.rows) rows.set(`${table}/${String(row.id)}`, row);
+    }
+
+    let patientCodes: Set<string> | null = null;
+    if (!codesEdited) {
+      patientCodes = new Set();
+      if (codes.size > 0) {
+        const taken = await sql<{ patient_code: string }>`
+          SELECT patient_code FROM patients
+          WHERE clinic_id = ${clinicId} AND patient_code = ANY(${[...codes]})`.execute(trx);
+        for (const r of taken.rows) patientCodes.add(r.patient_code);
+      }
+    }
+    let queueTokens: Set<string> | null = null;
+    if (!tokensEdited) {
+      queueTokens = new Set();
+      if (dates.size > 0) {
+        const taken = await sql<{ visit_date: string; token_number: number }>`
+          SELECT to_char(visit_date, 'YYYY-MM-DD') AS visit_date, token_number FROM visits
+          WHERE clinic_id = ${clinicId} AND visit_date = ANY(CAST(${[...dates]} AS date[]))
+            AND token_number IS NOT NULL`.execute(trx);
+        for (const r of taken.rows) queueTokens.add(tokenKey(r.visit_date, Number(r.token_number)));
+      }
+    }
+    const lookups = new PushLookups(trx, clinicId, deviceId, decided, patientCodes, queueTokens);
+    for (const [key, row] of rows) lookups.rows.set(key, row);
+    return lookups;
+  }
+
+  /** The row as the database has it now (undefined when the clinic has no such row). */
+  async row(table: string, id: string): Promise<Row | undefined> {
+    const key = `${table}/${id}`;
+    const cached = this.rows.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const { rows } = await sql<Row>`
+      SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${this.clinicId} AND id = ${id}`.execute(this.trx);
+    return rows[0];
+  }
+
+  /** Call before writing a row: later reads of it go to the database. */
+  forget(table: string, id: string): void {
+    this.rows.delete(`${table}/${id}`);
+  }
+
+  /** Whether a row of this clinic has the patient code. */
+  async patientCodeTaken(code: string): Promise<boolean> {
+    if (this.patientCodes) return this.patientCodes.has(code);
+    const { rows } = await sql<{ id: string }>`
+      SELECT id FROM patients WHERE clinic_id = ${this.clinicId} AND patient_code = ${code}`.execute(
+      this.trx,
+    );
+    return rows.length > 0;
+  }
+
+  /** Whether a visit of this clinic has the token on that date. */
+  async queueTokenTaken(date: string, token: number): Promise<boolean> {
+    if (this.queueTokens) return this.queueTokens.has(tokenKey(date, token));
+    const { rows } = await sql<{ id: string }>`
+      SELECT id FROM visits WHERE clinic_id = ${this.clinicId} AND visit_date = ${date} AND token_number = ${token}`.execute(
+      this.trx,
+    );
+    return rows.length > 0;
+  }
+
+  /** Call after inserting a patient: its code is taken. */
+  patientInserted(code: unknown): void {
+    if (this.patientCodes && typeof code === 'string') this.take(this.patientCodes, code);
+  }
+
+  /** Call after inserting a visit: its token is taken for its date. */
+  visitInserted(date: unknown, token: unknown): void {
+    if (this.queueTokens && typeof date === 'string' && typeof token === 'number')
+      this.take(this.queueTokens, tokenKey(date, token));
+  }
+
+  /** Whether n falls in a block of the counter leased to this device. */
+  async inDeviceLease(counter: string, scope: string, n: number): Promise<boolean> {
+    const key = `${counter}/${scope}`;
+    let blocks = this.leases.get(key);
+    if (!blocks) {
+      const rows = await this.trx
+        .selectFrom('counter_leases')
+        .select(['from_value', 'to_value'])
+        .where('clinic_id', '=', this.clinicId)
+        .where('device_id', '=', this.deviceId)
+        .where('counter', '=', counter)
+        .where('scope', '=', scope)
+        .execute();
+      blocks = rows.map((r) => ({ from: Number(r.from_value), to: Number(r.to_value) }));
+      this.leases.set(key, blocks);
+    }
+    return blocks.some((b) => b.from <= n && n <= b.to);
+  }
+
+  /** A point to return to if the group being decided rolls back. */
+  mark(): number {
+    return this.journal.length;
+  }
+
+  /** Forgets the codes and tokens taken since the mark (their group rolled back). */
+  undo(mark: number): void {
+    for (const { set, key } of this.journal.splice(mark)) set.delete(key);
+  }
+
+  private take(set: Set<string>, key: string): void {
+    if (set.has(key)) return;
+    set.add(key);
+    this.journal.push({ set, key });
+  }
+}
+
+function tokenKey(date: string, token: number): string {
+  return `${date}#${token}`;
+}
