@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { formatPatientCode, formatProvisionalPatientCode, uuidv7 } from '@clinicdesk/domain';
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '@clinicdesk/sync-protocol';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestApp,
@@ -358,6 +359,117 @@ describe('push', () => {
       { op: 'create', entity: 'prescription', id: uuidv7(), data: { ...rx } },
     ]);
     expect(forbidden.json.results[0]).toMatchObject({ status: 'refused', code: 'FORBIDDEN' });
+  });
+
+  it('decides a request of new records group by group: applied, duplicate and refused each get their own result', async () => {
+    const { clinic, receptionist, doctor } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const codes = await d.lease('patient_code', '2026');
+    const first = patient(receptionist.id, formatPatientCode(clinic.code, 2026, codes.from));
+    const earlier = await d.push([first]);
+    expect(earlier.json.results[0]).toMatchObject({ status: 'applied' });
+    const p2 = patient(receptionist.id, formatPatientCode(clinic.code, 2026, codes.from + 1));
+    const sameCode = patient(receptionist.id, formatPatientCode(clinic.code, 2026, codes.from + 1));
+    const visit = {
+      op: 'create',
+      entity: 'visit',
+      id: uuidv7(),
+      data: {
+        patientId: p2.id,
+        doctorId: doctor.id,
+        visitDate: '2026-03-02',
+        tokenNumber: null,
+        checkedInAt: new Date().toISOString(),
+      },
+    };
+    const invalid = patient(receptionist.id, formatPatientCode(clinic.code, 2026, codes.from + 2), {
+      sex: 'unknown',
+    });
+    const group = (seq: number, ops: Op[], mutationId: string = randomUUID()) => ({
+      mutationId,
+      seq,
+      createdAt: new Date().toISOString(),
+      ops,
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/sync/push',
+      headers: d.session.headers,
+      payload: {
+        ...versions,
+        groups: [
+          earlier.body.groups[0],
+          group(2, [invalid]),
+          group(3, [p2, visit]),
+          group(4, [first]),
+          group(5, [sameCode]),
+        ],
+      },
+    });
+    expect(res.json().ackSeq).toBe(5);
+    expect(res.json().results).toMatchObject([
+      { seq: 1, status: 'duplicate' },
+      { seq: 2, status: 'refused', code: 'VALIDATION_FAILED' },
+      { seq: 3, status: 'applied', code: 'CODE_REASSIGNED' },
+      { seq: 4, status: 'refused', code: 'CONFLICT' },
+      { seq: 5, status: 'applied', code: 'CODE_REASSIGNED' },
+    ]);
+    const { rows } = await sql<{ id: string; patient_code: string }>`
+      SELECT id, patient_code FROM patients WHERE clinic_id = ${clinic.id}`.execute(t.tdb.db.owner);
+    expect(rows.map((r) => r.id).sort()).toEqual([first.id, p2.id, sameCode.id].sort());
+    expect(new Set(rows.map((r) => r.patient_code)).size).toBe(3);
+    const decided = await t.tdb.db.owner
+      .selectFrom('sync_groups')
+      .select(['seq', 'status'])
+      .where('clinic_id', '=', clinic.id)
+      .orderBy('seq')
+      .execute();
+    expect(decided.map((r) => r.status)).toEqual(['applied', 'refused', 'applied', 'refused', 'applied']);
+  });
+
+  it('refuses only the group the database rejects, and a reference to a record of a later group', async () => {
+    const { clinic, receptionist, doctor } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const p1 = patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7()));
+    const p2 = patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7()));
+    const visitOf = (patientId: unknown) => ({
+      op: 'create',
+      entity: 'visit',
+      id: uuidv7(),
+      data: {
+        patientId,
+        doctorId: doctor.id,
+        visitDate: '2026-03-02',
+        tokenNumber: null,
+        checkedInAt: new Date().toISOString(),
+      },
+    });
+    // The database refuses a visit of an unknown patient.
+    const unknown = await d.push([p1], [visitOf(uuidv7())], [visitOf(p1.id)]);
+    expect(unknown.json.ackSeq).toBe(3);
+    expect(unknown.json.results).toMatchObject([
+      { status: 'applied' },
+      { status: 'refused', code: 'NOT_FOUND' },
+      { status: 'applied' },
+    ]);
+    // A visit of a patient registered only in a later group: refused as if pushed one at a time.
+    const later = await d.push([visitOf(p2.id)], [p2]);
+    expect(later.json.ackSeq).toBe(5);
+    expect(later.json.results).toMatchObject([
+      { status: 'refused', code: 'NOT_FOUND' },
+      { status: 'applied' },
+    ]);
+    const { rows: visits } = await sql<{ patient_id: string; token_number: number }>`
+      SELECT patient_id, token_number FROM visits WHERE clinic_id = ${clinic.id}`.execute(t.tdb.db.owner);
+    expect(visits).toEqual([{ patient_id: p1.id, token_number: 1 }]);
+    const log = await t.tdb.db.owner
+      .selectFrom('change_log')
+      .select('seq')
+      .where('clinic_id', '=', clinic.id)
+      .orderBy('seq')
+      .execute();
+    const seqs = log.map((r) => Number(r.seq));
+    expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] ?? 0) + i));
   });
 
   it('refuses timestamps far in the future', async () => {
