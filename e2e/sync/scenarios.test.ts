@@ -89,9 +89,11 @@ describe('offline edits on two desks', () => {
     a.write((w) => w.update('patient', id, { phone: '+919822000001', firstName: 'Aasha' }));
     b.write((w) => w.update('patient', id, { city: 'Nashik', email: 'asha@example.in' }));
     b.write((w) => w.update('patient', id, { firstName: 'Ashaa' }));
+    // Desk A reaches the server first (B stays offline until then, so the cycle its own write
+    // started cannot overtake A).
     a.network.mode = 'online';
-    b.network.mode = 'online';
     await a.syncNow();
+    b.network.mode = 'online';
     await b.syncNow();
     await a.syncNow();
 
@@ -360,9 +362,12 @@ describe('subscription and capacity', () => {
     const extra = requireValue(
       b.write((w) => registerPatient(w, c.admin.id, { firstName: 'Ravi', sex: 'male', city: 'Wai' })),
     );
+    // The reception desk reaches the server first; the admin's desk stays offline until then, so
+    // the cycle its own write started cannot overtake it.
     a.network.mode = 'online';
-    b.network.mode = 'online';
     await a.syncNow();
+    expect(a.store.inbox()).toEqual([]);
+    b.network.mode = 'online';
     await b.syncNow();
 
     const [refusal] = b.store.inbox();
