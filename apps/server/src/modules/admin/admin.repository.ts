@@ -1,5 +1,6 @@
 import { subscriptionAccess } from '@clinicdesk/domain';
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { containsPattern } from '../../db/like-pattern';
 import type { ClinicsTable, DB } from '../../db/tables';
 import { patientsTableExists } from '../capacity/capacity.service';
 import type { ClinicListQuery, ClinicSummary } from './admin.schema';
@@ -14,11 +15,6 @@ import type { ClinicListQuery, ClinicSummary } from './admin.schema';
  */
 type ClinicFilter = Partial<Pick<ClinicListQuery, 'status' | 'isActive' | 'search'>> & { id?: string };
 type Page = Pick<ClinicListQuery, 'sort' | 'order' | 'limit' | 'offset'>;
-
-/** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 const sortColumn = {
   name: 'c.name',
@@ -48,7 +44,7 @@ export async function clinicSummaries(
   if (filter.status) inner = inner.where('c.subscription_status', '=', filter.status);
   if (filter.isActive) inner = inner.where('c.is_active', '=', filter.isActive === 'true');
   if (filter.search) {
-    const pattern = likePattern(filter.search);
+    const pattern = containsPattern(filter.search);
     inner = inner.where((eb) =>
       eb.or([
         eb('c.name', 'ilike', pattern),

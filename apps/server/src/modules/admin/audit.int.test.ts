@@ -101,6 +101,16 @@ describe('audit chains', () => {
       headers,
     });
     expect(next.json().events[0].action).toBe('staff.created');
+    // The filter is a prefix of the text typed: LIKE wildcards in it match only themselves.
+    for (const wildcard of ['%', 'staff_', '_taff.']) {
+      const literal = await t.app.inject({
+        method: 'GET',
+        url: `/v1/clinic/audit?action=${encodeURIComponent(wildcard)}`,
+        headers,
+      });
+      expect(literal.statusCode, wildcard).toBe(200);
+      expect(literal.json().events, wildcard).toEqual([]);
+    }
     const doctorUser = await t.createUser(clinic.id, 'doctor');
     const asDoctor = await t.app.inject({
       method: 'GET',
@@ -117,6 +127,12 @@ describe('audit chains', () => {
     expect(platform.json().events.map((e: { action: string }) => e.action)).toEqual([
       'clinic.status.changed',
     ]);
+    const wildcard = await t.app.inject({
+      method: 'GET',
+      url: `/v1/admin/audit?clinicId=${clinic.id}&action=clinic_status`,
+      headers: sa,
+    });
+    expect(wildcard.json().events).toEqual([]);
   });
 
   it('lets the request role only insert audit events, never update or delete them', async () => {

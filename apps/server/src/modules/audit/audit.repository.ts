@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
+import { prefixPattern } from '../../db/like-pattern';
 import type { DB } from '../../db/tables';
 import type { TenantTransaction } from '../../plugins/tenancy.plugin';
 
@@ -95,7 +96,7 @@ export async function listClinicEvents(
 ): Promise<AuditEvent[]> {
   let query = trx.selectFrom('audit_events').selectAll().where('clinic_id', '=', clinicId);
   if (q.beforeSeq !== undefined) query = query.where('seq', '<', q.beforeSeq);
-  if (q.action) query = query.where('action', 'like', `${q.action}%`);
+  if (q.action) query = query.where('action', 'like', prefixPattern(q.action));
   const rows = await query.orderBy('seq', 'desc').limit(q.limit).execute();
   return rows.map((r) => ({
     id: r.id,
@@ -121,7 +122,7 @@ export async function listPlatformEvents(
 ): Promise<AuditEvent[]> {
   let query = db.selectFrom('platform_audit_events').selectAll();
   if (q.beforeSeq !== undefined) query = query.where('seq', '<', q.beforeSeq);
-  if (q.action) query = query.where('action', 'like', `${q.action}%`);
+  if (q.action) query = query.where('action', 'like', prefixPattern(q.action));
   if (q.clinicId) query = query.where('subject_clinic_id', '=', q.clinicId);
   if (q.actorId) query = query.where('actor_id', '=', q.actorId);
   const rows = await query.orderBy('seq', 'desc').limit(q.limit).execute();
