@@ -82,16 +82,21 @@ export async function compactChangeLog(t: TestApp, clinicId: string): Promise<nu
   });
 }
 
-/** How many times each group was applied, counted from the audit chain (one event per application). */
+/** How many times each group was applied, counted from the audit chain (each push names the groups it applied). */
 export async function appliedGroupEvents(t: TestApp, clinicId: string): Promise<Map<string, number>> {
   const rows = await t.tdb.db.owner
     .selectFrom('audit_events')
-    .select(['entity_id'])
+    .select(['details'])
     .where('clinic_id', '=', clinicId)
-    .where('action', '=', 'sync.group.applied')
+    .where('action', '=', 'sync.push.applied')
     .execute();
   const counts = new Map<string, number>();
-  for (const row of rows) counts.set(String(row.entity_id), (counts.get(String(row.entity_id)) ?? 0) + 1);
+  for (const row of rows) {
+    const details = (typeof row.details === 'string' ? JSON.parse(row.details) : row.details) as {
+      groups: { mutationId: string }[];
+    };
+    for (const { mutationId } of details.groups) counts.set(mutationId, (counts.get(mutationId) ?? 0) + 1);
+  }
   return counts;
 }
 

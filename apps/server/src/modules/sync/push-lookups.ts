@@ -36,6 +36,8 @@ export class PushLookups {
     readonly decided: Map<string, DecidedGroup>,
     private readonly patientCodes: Set<string> | null,
     private readonly queueTokens: Set<string> | null,
+    /** What was read into the sets above: any other code or token is looked up in the database. */
+    private readonly loaded: { codes: Set<string>; dates: Set<string>; tokens: Set<number> },
   ) {}
 
   /** Reads the decisions, rows, codes and tokens the groups of one push refer to. */
@@ -66,6 +68,7 @@ export class PushLookups {
     };
     const codes = new Set<string>();
     const dates = new Set<string>();
+    const tokens = new Set<number>();
     let codesEdited = false;
     let tokensEdited = false;
     for (const group of groups) {
@@ -80,7 +83,10 @@ export class PushLookups {
           if (parent) want(parent.entity, op.data[parent.field]);
           if (entity.data === 'patient' && typeof op.data.patientCode === 'string')
             codes.add(op.data.patientCode);
-          if (entity.data === 'visit' && typeof op.data.visitDate === 'string') dates.add(op.data.visitDate);
+          if (entity.data === 'visit' && typeof op.data.visitDate === 'string') {
+            dates.add(op.data.visitDate);
+            if (typeof op.data.tokenNumber === 'number') tokens.add(op.data.tokenNumber);
+          }
         } else if (op.op === 'update') {
           if (entity.data === 'patient' && 'patientCode' in op.changed) codesEdited = true;
           if (entity.data === 'visit' && ('visitDate' in op.changed || 'tokenNumber' in op.changed))
@@ -111,15 +117,20 @@ export class PushLookups {
     let queueTokens: Set<string> | null = null;
     if (!tokensEdited) {
       queueTokens = new Set();
-      if (dates.size > 0) {
+      // Only the tokens the request claims (not every visit of the day); others are asked for alone.
+      if (dates.size > 0 && tokens.size > 0) {
         const taken = await sql<{ visit_date: string; token_number: number }>`
           SELECT to_char(visit_date, 'YYYY-MM-DD') AS visit_date, token_number FROM visits
           WHERE clinic_id = ${clinicId} AND visit_date = ANY(CAST(${[...dates]} AS date[]))
-            AND token_number IS NOT NULL`.execute(trx);
+            AND token_number = ANY(CAST(${[...tokens]} AS integer[]))`.execute(trx);
         for (const r of taken.rows) queueTokens.add(tokenKey(r.visit_date, Number(r.token_number)));
       }
     }
-    const lookups = new PushLookups(trx, clinicId, deviceId, decided, patientCodes, queueTokens);
+    const lookups = new PushLookups(trx, clinicId, deviceId, decided, patientCodes, queueTokens, {
+      codes,
+      dates,
+      tokens,
+    });
     for (const [key, row] of rows) lookups.rows.set(key, row);
     return lookups;
   }
@@ -141,7 +152,8 @@ export class PushLookups {
 
   /** Whether a row of this clinic has the patient code. */
   async patientCodeTaken(code: string): Promise<boolean> {
-    if (this.patientCodes) return this.patientCodes.has(code);
+    if (this.patientCodes?.has(code)) return true;
+    if (this.patientCodes && this.loaded.codes.has(code)) return false;
     const { rows } = await sql<{ id: string }>`
       SELECT id FROM patients WHERE clinic_id = ${this.clinicId} AND patient_code = ${code}`.execute(
       this.trx,
@@ -151,7 +163,8 @@ export class PushLookups {
 
   /** Whether a visit of this clinic has the token on that date. */
   async queueTokenTaken(date: string, token: number): Promise<boolean> {
-    if (this.queueTokens) return this.queueTokens.has(tokenKey(date, token));
+    if (this.queueTokens?.has(tokenKey(date, token))) return true;
+    if (this.queueTokens && this.loaded.dates.has(date) && this.loaded.tokens.has(token)) return false;
     const { rows } = await sql<{ id: string }>`
       SELECT id FROM visits WHERE clinic_id = ${this.clinicId} AND visit_date = ${date} AND token_number = ${token}`.execute(
       this.trx,

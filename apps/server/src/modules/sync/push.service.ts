@@ -19,10 +19,11 @@ import type {
   RowOperation,
 } from '@clinicdesk/sync-protocol';
 import { type Insertable, type Kysely, sql } from 'kysely';
-import type { AuditEventsTable, DB, SyncGroupsTable } from '../../db/tables';
+import type { DB, SyncGroupsTable } from '../../db/tables';
 import { AppError } from '../../lib/app-error';
 import type { Caller } from '../../plugins/auth.plugin';
 import { assertClinicWritable, type TenantTransaction } from '../../plugins/tenancy.plugin';
+import { CreateRun, type NewRow } from './push-batch';
 import { PushLookups } from './push-lookups';
 import { type EntityPolicy, syncPolicy } from './sync-policy';
 import { jsonEqual, type Row, recordToRow, rowToRecord } from './sync-rows';
@@ -35,6 +36,10 @@ import { jsonEqual, type Row, recordToRow, rowToRecord } from './sync-rows';
  *   (SEQUENCE_GAP, nothing recorded) and the device resends from the first missing group.
  * - Each new group runs inside a savepoint: every op applies, or the group is refused as a whole
  *   (the savepoint rolls back) and the refusal is recorded as decided, so it never blocks the queue.
+ * - Consecutive groups that only create records and pass every check in memory are written together,
+ *   one multi-row INSERT per table (CreateRun); if the database refuses one of their rows, the run
+ *   rolls back and its groups are decided one by one as above, so results never depend on batching.
+ * - The request's applied groups are audited by one event that names each group and its rows.
  * - A refused group's rows that exist here are logged again at the clinic's next sequence numbers, so
  *   the device that made the refused change pulls the server's copy back instead of keeping it.
  * - An infrastructure failure throws: the transaction rolls back, nothing is recorded, the device retries.
@@ -54,6 +59,9 @@ class Refusal extends Error {
   }
 }
 
+/** A group the run of new records cannot take (it needs a write, a refusal or a row of the run): decided on its own. */
+class Unbatchable extends Error {}
+
 type Notice = {
   code: ErrorCode;
   message: string;
@@ -69,6 +77,13 @@ type PushContext = {
   patientsUsed: number | null;
   notices: Notice[];
   lookups: PushLookups;
+  /** Groups checked and waiting to be written together; empty whenever a group is decided alone. */
+  run: CreateRun;
+  /**
+   * While a group is checked for the run: the rows its earlier ops create. Anything that would need
+   * a write, or a read of a row of the run or of this list, throws Unbatchable.
+   */
+  joining: NewRow[] | null;
 };
 
 const DB_ERROR_CODES: Record<string, ErrorCode> = {
@@ -137,11 +152,39 @@ export async function applyPush(
       patientsUsed: null,
       notices: [],
       lookups,
+      run: new CreateRun(),
+      joining: null,
     };
     const results: GroupResult[] = [];
     const decided: Insertable<SyncGroupsTable>[] = [];
     const applied: MutationGroup[] = [];
+    const record = (group: MutationGroup, result: GroupResult) => {
+      if (result.status !== 'refused') applied.push(group);
+      const row = {
+        clinic_id: clinicId,
+        mutation_id: group.mutationId,
+        device_id: caller.deviceId,
+        seq: group.seq,
+        status: result.status === 'refused' ? 'refused' : 'applied',
+        code: 'code' in result ? (result.code ?? null) : null,
+        message: 'message' in result ? (result.message ?? null) : null,
+        result: JSON.stringify(result),
+      } satisfies Insertable<SyncGroupsTable>;
+      decided.push(row);
+      lookups.decided.set(group.mutationId, row);
+      results.push(result);
+    };
     for (const group of groups) {
+      if (
+        group.seq === ackSeq + 1 &&
+        !lookups.decided.has(group.mutationId) &&
+        !ctx.run.hasMutation(group.mutationId) &&
+        (await joinRun(ctx, group))
+      ) {
+        ackSeq = group.seq;
+        continue;
+      }
+      await writeRun(ctx, record);
       const previous = lookups.decided.get(group.mutationId);
       if (previous) {
         // The code of a duplicate means "refused" to the device: an applied group's notice (e.g.
@@ -167,24 +210,10 @@ export async function applyPush(
         results.push(refused(group, 'SEQUENCE_GAP', `Expected group seq ${ackSeq + 1}, got ${group.seq}`));
         break;
       }
-      const result = await decideGroup(ctx, group);
-      if (result.status === 'refused') await resendRows(ctx, group.ops);
-      else applied.push(group);
-      const row = {
-        clinic_id: clinicId,
-        mutation_id: group.mutationId,
-        device_id: caller.deviceId,
-        seq: group.seq,
-        status: result.status === 'refused' ? 'refused' : 'applied',
-        code: 'code' in result ? (result.code ?? null) : null,
-        message: 'message' in result ? (result.message ?? null) : null,
-        result: JSON.stringify(result),
-      } satisfies Insertable<SyncGroupsTable>;
-      decided.push(row);
-      lookups.decided.set(group.mutationId, row);
+      record(group, await decideAlone(ctx, group));
       ackSeq = group.seq;
-      results.push(result);
     }
+    await writeRun(ctx, record);
     // Decisions and audit events of the whole request, in group order, a few statements in all.
     for (let i = 0; i < decided.length; i += WRITE_CHUNK) {
       await trx
@@ -209,6 +238,89 @@ export async function applyPush(
   });
 }
 
+/** Decides one group on its own, in a savepoint; a refused group's rows are logged again. */
+async function decideAlone(ctx: PushContext, group: MutationGroup): Promise<GroupResult> {
+  const result = await decideGroup(ctx, group);
+  if (result.status === 'refused') await resendRows(ctx, group.ops);
+  return result;
+}
+
+/**
+ * Checks a group for the current run of new records (see CreateRun) and adds it when every check
+ * passes in memory. False, with nothing changed, when the group must be decided on its own.
+ */
+async function joinRun(ctx: PushContext, group: MutationGroup): Promise<boolean> {
+  if (group.ops.length === 0 || group.ops.some((op) => op.op !== 'create')) return false;
+  if (groupRefusal(ctx, group)) return false;
+  const patientsBefore = ctx.patientsUsed;
+  const lookupsMark = ctx.lookups.mark();
+  const rows: NewRow[] = [];
+  ctx.joining = rows;
+  let joins = false;
+  try {
+    for (const op of group.ops) {
+      if (op.op !== 'create') throw new Unbatchable();
+      const prepared = await prepareCreate(ctx, op);
+      rows.push({ table: prepared.table, id: op.id, row: prepared.row });
+      recordTaken(ctx, prepared.name, prepared.data);
+    }
+    joins = ctx.run.accepts(rows);
+  } catch (err) {
+    if (!(err instanceof Refusal || err instanceof Unbatchable)) throw err;
+  } finally {
+    ctx.joining = null;
+  }
+  if (!joins) {
+    ctx.patientsUsed = patientsBefore;
+    ctx.lookups.undo(lookupsMark);
+    return false;
+  }
+  if (ctx.run.size === 0) ctx.run.start = { patientsUsed: patientsBefore, lookupsMark };
+  ctx.run.add(group, rows);
+  return true;
+}
+
+/**
+ * Writes the current run: all its rows in a savepoint, then one applied result per group. If the
+ * database refuses a row, the savepoint rolls back and each group of the run is decided on its
+ * own, which refuses only the groups the database rejects.
+ */
+async function writeRun(
+  ctx: PushContext,
+  record: (group: MutationGroup, result: GroupResult) => void,
+): Promise<void> {
+  const run = ctx.run;
+  if (run.size === 0) return;
+  const { trx } = ctx;
+  const groups = [...run.groups];
+  const start = run.start;
+  const created = [...run.createdRows()];
+  await sql`SAVEPOINT push_run`.execute(trx);
+  let refusedBy: unknown = null;
+  try {
+    await run.insert(trx);
+    await sql`RELEASE SAVEPOINT push_run`.execute(trx);
+  } catch (err) {
+    const pgCode = (err as { code?: string }).code;
+    if (!pgCode || !DB_ERROR_CODES[pgCode]) throw err;
+    await sql`ROLLBACK TO SAVEPOINT push_run`.execute(trx);
+    await sql`RELEASE SAVEPOINT push_run`.execute(trx);
+    refusedBy = err;
+  }
+  run.clear();
+  for (const { table, id } of created) ctx.lookups.forget(table, id);
+  if (refusedBy === null) {
+    for (const group of groups)
+      record(group, { mutationId: group.mutationId, seq: group.seq, status: 'applied' });
+    return;
+  }
+  if (start) {
+    ctx.patientsUsed = start.patientsUsed;
+    ctx.lookups.undo(start.lookupsMark);
+  }
+  for (const group of groups) record(group, await decideAlone(ctx, group));
+}
+
 function refused(
   group: MutationGroup,
   code: ErrorCode,
@@ -225,8 +337,8 @@ function refused(
   };
 }
 
-async function decideGroup(ctx: PushContext, group: MutationGroup): Promise<GroupResult> {
-  const { trx } = ctx;
+/** The refusal of a whole group decided before any of its ops: dated in the future, or the clinic read-only. */
+function groupRefusal(ctx: PushContext, group: MutationGroup): GroupResult | null {
   const createdAt = Date.parse(group.createdAt);
   if (createdAt > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
     return refused(
@@ -245,6 +357,13 @@ async function decideGroup(ctx: PushContext, group: MutationGroup): Promise<Grou
       );
     }
   }
+  return null;
+}
+
+async function decideGroup(ctx: PushContext, group: MutationGroup): Promise<GroupResult> {
+  const { trx } = ctx;
+  const refusal = groupRefusal(ctx, group);
+  if (refusal) return refusal;
   const patientsBefore = ctx.patientsUsed;
   const noticesBefore = ctx.notices.length;
   const lookupsMark = ctx.lookups.mark();
@@ -347,6 +466,9 @@ function refuseFutureTimestamps(ctx: PushContext, data: Record<string, unknown>)
 }
 
 function loadRow(ctx: PushContext, table: string, id: string): Promise<Row | undefined> {
+  // A row a group of the current run creates is not in the database yet: that group is decided alone.
+  if (ctx.run.creates(table, id) || ctx.joining?.some((r) => r.table === table && r.id === id))
+    throw new Unbatchable();
   return ctx.lookups.row(table, id);
 }
 
@@ -357,30 +479,10 @@ async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
   const role = ctx.caller.role as Role;
   switch (op.op) {
     case 'create': {
-      if (!allowed(role, policy.create))
-        throw new Refusal('FORBIDDEN', `Your role (${role}) may not add ${name} records`);
-      if (op.data.id !== undefined && op.data.id !== op.id)
-        throw new Refusal('VALIDATION_FAILED', 'id does not match the record');
-      const parsed = def.input.safeParse({ ...op.data, id: op.id });
-      if (!parsed.success)
-        throw new Refusal('VALIDATION_FAILED', `The ${name} record is not valid`, zodDetails(parsed.error));
-      const data = parsed.data as Record<string, unknown>;
-      refuseFutureTimestamps(ctx, data);
-      if (await loadRow(ctx, def.table, op.id))
-        throw new Refusal('CONFLICT', `This ${name} record already exists`);
-      if (policy.parent) await assertParentEditable(ctx, policy.parent, data);
-      if (policy.capacity === 'patients') await reservePatient(ctx);
-      if (name === 'patient') await settlePatientCode(ctx, op.id, data);
-      if (name === 'visit') await settleQueueToken(ctx, op.id, data);
-      if (policy.finalizable && data.status === 'final' && !can(role, policy.finalizable.finalize)) {
-        throw new Refusal('FORBIDDEN', `Your role (${role}) may not finalize ${name} records`);
-      }
-      ctx.lookups.forget(def.table, op.id);
-      await sql`INSERT INTO ${sql.table(def.table)} ${insertValues({ ...recordToRow(data), clinic_id: ctx.clinicId })}`.execute(
-        ctx.trx,
-      );
-      if (name === 'patient') ctx.lookups.patientInserted(data.patientCode);
-      if (name === 'visit') ctx.lookups.visitInserted(data.visitDate, data.tokenNumber);
+      const { table, row, data } = await prepareCreate(ctx, op);
+      ctx.lookups.forget(table, op.id);
+      await sql`INSERT INTO ${sql.table(table)} ${insertValues(row)}`.execute(ctx.trx);
+      recordTaken(ctx, name, data);
       return;
     }
     case 'update': {
@@ -467,6 +569,45 @@ async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
   }
 }
 
+/**
+ * Every check of a create (role, schema, clock, existence, parent, capacity) and the settling of its
+ * patient code or queue token; returns the row to insert. Throws a Refusal.
+ */
+async function prepareCreate(
+  ctx: PushContext,
+  op: Extract<RowOperation, { op: 'create' }>,
+): Promise<{ name: SyncedEntityName; table: string; row: Row; data: Record<string, unknown> }> {
+  const name = entityOf(op.entity);
+  const def = syncedEntities[name];
+  const policy: EntityPolicy = syncPolicy[name];
+  const role = ctx.caller.role as Role;
+  if (!allowed(role, policy.create))
+    throw new Refusal('FORBIDDEN', `Your role (${role}) may not add ${name} records`);
+  if (op.data.id !== undefined && op.data.id !== op.id)
+    throw new Refusal('VALIDATION_FAILED', 'id does not match the record');
+  const parsed = def.input.safeParse({ ...op.data, id: op.id });
+  if (!parsed.success)
+    throw new Refusal('VALIDATION_FAILED', `The ${name} record is not valid`, zodDetails(parsed.error));
+  const data = parsed.data as Record<string, unknown>;
+  refuseFutureTimestamps(ctx, data);
+  if (await loadRow(ctx, def.table, op.id))
+    throw new Refusal('CONFLICT', `This ${name} record already exists`);
+  if (policy.parent) await assertParentEditable(ctx, policy.parent, data);
+  if (policy.capacity === 'patients') await reservePatient(ctx);
+  if (name === 'patient') await settlePatientCode(ctx, op.id, data);
+  if (name === 'visit') await settleQueueToken(ctx, op.id, data);
+  if (policy.finalizable && data.status === 'final' && !can(role, policy.finalizable.finalize)) {
+    throw new Refusal('FORBIDDEN', `Your role (${role}) may not finalize ${name} records`);
+  }
+  return { name, table: def.table, row: { ...recordToRow(data), clinic_id: ctx.clinicId }, data };
+}
+
+/** After a create: its patient code or queue token is taken for the rest of the request. */
+function recordTaken(ctx: PushContext, name: SyncedEntityName, data: Record<string, unknown>): void {
+  if (name === 'patient') ctx.lookups.patientInserted(data.patientCode);
+  if (name === 'visit') ctx.lookups.visitInserted(data.visitDate, data.tokenNumber);
+}
+
 function insertValues(row: Row) {
   const keys = Object.keys(row);
   return sql`(${sql.join(keys.map((k) => sql.ref(k)))}) VALUES (${sql.join(keys.map((k) => row[k]))})`;
@@ -489,6 +630,8 @@ async function assertParentEditable(
 }
 
 async function reservePatient(ctx: PushContext): Promise<void> {
+  // Without a limit nothing is refused, so the clinic's patients need not be counted.
+  if (ctx.clinic.maxPatients === null) return;
   if (ctx.patientsUsed === null) {
     const { rows } = await sql<{ n: number }>`
       SELECT count(*) AS n FROM patients WHERE clinic_id = ${ctx.clinicId} AND deleted_at IS NULL`.execute(
@@ -513,6 +656,7 @@ async function reservePatient(ctx: PushContext): Promise<void> {
 
 /** Takes the next number of a counter on the server (for codes the server must assign itself). */
 async function nextServerNumber(ctx: PushContext, counter: string, scope: string): Promise<number> {
+  if (ctx.joining) throw new Unbatchable();
   const { rows } = await sql<{ value: number }>`
     INSERT INTO counters AS c (clinic_id, counter, scope, next_value) VALUES (${ctx.clinicId}, ${counter}, ${scope}, 2)
     ON CONFLICT (clinic_id, counter, scope) DO UPDATE SET next_value = c.next_value + 1
@@ -575,32 +719,35 @@ async function settleQueueToken(ctx: PushContext, id: string, data: Record<strin
   });
 }
 
-/** Rows per multi-row INSERT of the request's decisions and audit events (well under 65 535 parameters). */
+/** Rows per multi-row INSERT of the request's decisions (well under 65 535 parameters). */
 const WRITE_CHUNK = 1000;
 
 /**
- * One audit event per applied group, as `recordClinicEvent` writes it, inserted for the whole
- * request at once (the hash-chain trigger still chains them one by one, in group order).
+ * The audit event of the request's writes (DESIGN §8): one event naming every applied group, in
+ * order, with the row operations each applied (`recordClinicEvent`'s shape). The hash-chain
+ * trigger then runs once per request instead of once per group.
  */
 async function recordAppliedGroups(ctx: PushContext, groups: readonly MutationGroup[]): Promise<void> {
-  const events = groups.map(
-    (group): Insertable<AuditEventsTable> => ({
+  if (groups.length === 0) return;
+  await ctx.trx
+    .insertInto('audit_events')
+    .values({
       clinic_id: ctx.clinicId,
       id: randomUUID(),
       actor_type: 'user',
       actor_id: ctx.caller.sub,
       actor_role: ctx.caller.role,
       device_id: ctx.caller.deviceId,
-      action: 'sync.group.applied',
-      entity: 'sync_group',
-      entity_id: group.mutationId,
-      details: JSON.stringify({ ops: group.ops.map((o) => ({ op: o.op, entity: o.entity, id: o.id })) }),
-    }),
-  );
-  for (let i = 0; i < events.length; i += WRITE_CHUNK) {
-    await ctx.trx
-      .insertInto('audit_events')
-      .values(events.slice(i, i + WRITE_CHUNK))
-      .execute();
-  }
+      action: 'sync.push.applied',
+      entity: 'device',
+      entity_id: ctx.caller.deviceId,
+      details: JSON.stringify({
+        groups: groups.map((group) => ({
+          mutationId: group.mutationId,
+          seq: group.seq,
+          ops: group.ops.map((o) => ({ op: o.op, entity: o.entity, id: o.id })),
+        })),
+      }),
+    })
+    .execute();
 }

@@ -496,6 +496,217 @@ describe('push', () => {
   });
 });
 
+describe('push of new records written together', () => {
+  const date = '2026-03-02';
+  const visitOf = (doctorId: string, patientId: unknown, tokenNumber: number | null): Op => ({
+    op: 'create',
+    entity: 'visit',
+    id: uuidv7(),
+    data: { patientId, doctorId, visitDate: date, tokenNumber, checkedInAt: new Date().toISOString() },
+  });
+
+  /** The device's leased patient codes and queue tokens, handed out in order like the desktop does. */
+  async function leased(d: Awaited<ReturnType<typeof device>>) {
+    const codes = await d.lease('patient_code', '2026', 50);
+    const tokens = await d.lease('queue_token', date, 50);
+    let code = codes.from;
+    let token = tokens.from;
+    return {
+      patient: (fields: Record<string, unknown> = {}) =>
+        patient(d.user.id, formatPatientCode(d.clinic.code, 2026, code++), fields),
+      token: () => token++,
+    };
+  }
+
+  async function changeLog(clinicId: string) {
+    return t.tdb.db.owner
+      .selectFrom('change_log')
+      .select(['seq', 'row_id'])
+      .where('clinic_id', '=', clinicId)
+      .orderBy('seq')
+      .execute();
+  }
+
+  it('applies registrations and check-ins without notices, logs each row once and audits every group', async () => {
+    const { clinic, receptionist, doctor } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const next = await leased(d);
+    const groups: Op[][] = [];
+    for (let i = 0; i < 6; i++) {
+      const p = next.patient();
+      groups.push([p], [visitOf(doctor.id, p.id, next.token())]);
+    }
+    const before = (await changeLog(clinic.id)).length;
+    const res = await d.push(...groups);
+    expect(res.json.ackSeq).toBe(12);
+    expect(res.json.results).toEqual(
+      res.body.groups.map((g) => ({ mutationId: g.mutationId, seq: g.seq, status: 'applied' })),
+    );
+    const log = await changeLog(clinic.id);
+    const seqs = log.map((r) => Number(r.seq));
+    expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] ?? 0) + i));
+    const ids = groups.map((ops) => (ops[0] as { id: string }).id);
+    expect(
+      log
+        .slice(before)
+        .map((r) => r.row_id)
+        .sort(),
+    ).toEqual([...ids].sort());
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM visits WHERE clinic_id = ${clinic.id}`.execute(t.tdb.db.owner);
+    expect(rows[0]?.n).toBe(6);
+    const audit = await t.tdb.db.owner
+      .selectFrom('audit_events')
+      .select(['details'])
+      .where('clinic_id', '=', clinic.id)
+      .where('action', '=', 'sync.push.applied')
+      .execute();
+    expect(audit).toHaveLength(1);
+    type Audited = { groups: { mutationId: string; ops: { id: string }[] }[] };
+    const audited = (audit[0]?.details as Audited | undefined)?.groups ?? [];
+    expect(audited.map((g) => g.mutationId)).toEqual(res.body.groups.map((g) => g.mutationId));
+    expect(audited.map((g) => g.ops[0]?.id)).toEqual(ids);
+  });
+
+  it('refuses only the group the database rejects when the others of the request are written together', async () => {
+    const { clinic, receptionist, doctor } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const next = await leased(d);
+    const p1 = next.patient();
+    const p2 = next.patient();
+    const p3 = next.patient();
+    const orphanToken = next.token();
+    const res = await d.push(
+      [p1],
+      [visitOf(doctor.id, p1.id, next.token())],
+      [visitOf(doctor.id, uuidv7(), orphanToken)],
+      [p2],
+      [visitOf(doctor.id, p2.id, next.token())],
+      // A visit of a patient registered only in a later group of the same request.
+      [visitOf(doctor.id, p3.id, next.token())],
+      [p3],
+    );
+    expect(res.json.ackSeq).toBe(7);
+    expect(res.json.results.map((r: { status: string; code?: string }) => r.code ?? r.status)).toEqual([
+      'applied',
+      'applied',
+      'NOT_FOUND',
+      'applied',
+      'applied',
+      'NOT_FOUND',
+      'applied',
+    ]);
+    const { rows: visits } = await sql<{ patient_id: string }>`
+      SELECT patient_id FROM visits WHERE clinic_id = ${clinic.id} ORDER BY token_number`.execute(
+      t.tdb.db.owner,
+    );
+    expect(visits.map((v) => v.patient_id)).toEqual([p1.id, p2.id]);
+    const seqs = (await changeLog(clinic.id)).map((r) => Number(r.seq));
+    expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] ?? 0) + i));
+    // The refused visit's token is still free: a later check-in may use it.
+    const later = await d.push([visitOf(doctor.id, p3.id, orphanToken)]);
+    expect(later.json.results[0]).toEqual({
+      mutationId: later.body.groups[0]?.mutationId,
+      seq: 8,
+      status: 'applied',
+    });
+  });
+
+  it('refuses the registrations past the capacity and the check-ins of those patients', async () => {
+    const { clinic, receptionist, doctor } = await clinicWithStaff({ max_patients: 3 });
+    const d = await device(clinic, receptionist);
+    const next = await leased(d);
+    const first = next.patient();
+    await d.push([first]);
+    const groups: Op[][] = [];
+    for (let i = 0; i < 4; i++) {
+      const p = next.patient({ firstName: `P${i}` });
+      groups.push([p], [visitOf(doctor.id, p.id, next.token())]);
+    }
+    const res = await d.push(...groups);
+    expect(res.json.results.map((r: { status: string; code?: string }) => r.code ?? r.status)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+      'applied',
+      'CAPACITY_EXCEEDED',
+      'NOT_FOUND',
+      'CAPACITY_EXCEEDED',
+      'NOT_FOUND',
+    ]);
+    expect(res.json.results[4]).toMatchObject({ details: { limit: 3, used: 3 } });
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM patients WHERE clinic_id = ${clinic.id}`.execute(t.tdb.db.owner);
+    expect(rows[0]?.n).toBe(3);
+  });
+
+  it('answers duplicates mixed into a request from the stored decision and applies the new groups once', async () => {
+    const { clinic, receptionist, doctor } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const next = await leased(d);
+    const p1 = next.patient();
+    const p2 = next.patient();
+    const first = await d.push([p1], [visitOf(doctor.id, uuidv7(), next.token())], [p2]);
+    expect(first.json.results.map((r: { status: string }) => r.status)).toEqual([
+      'applied',
+      'refused',
+      'applied',
+    ]);
+    const [, g2, g3] = first.body.groups;
+    const p4 = next.patient();
+    const group = (seq: number, ops: Op[]) => ({
+      mutationId: randomUUID(),
+      seq,
+      createdAt: new Date().toISOString(),
+      ops,
+    });
+    // A retried request whose first groups were decided (response lost), then new ones: the last
+    // creates the same id as an earlier group of the request, a clash as if pushed one at a time.
+    const retried = [
+      g2,
+      g3,
+      group(4, [visitOf(doctor.id, p1.id, next.token())]),
+      group(5, [p4]),
+      group(6, [
+        { ...p4, data: { ...(p4.data as Op), patientCode: (next.patient().data as Op).patientCode } },
+      ]),
+    ];
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/sync/push',
+      headers: d.session.headers,
+      payload: { ...versions, groups: retried },
+    });
+    expect(res.json(), res.body).toMatchObject({ ackSeq: 6 });
+    expect(
+      res.json().results.map((r: { status: string; code?: string }) => [r.status, r.code].join(' ').trim()),
+    ).toEqual(['duplicate NOT_FOUND', 'duplicate', 'applied', 'applied', 'refused CONFLICT']);
+    // The whole request again: every group answered from its stored decision, nothing applied twice.
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/v1/sync/push',
+      headers: d.session.headers,
+      payload: { ...versions, groups: retried },
+    });
+    expect(again.json().results.map((r: { status: string }) => r.status)).toEqual(
+      retried.map(() => 'duplicate'),
+    );
+    const applied = await t.tdb.db.owner
+      .selectFrom('audit_events')
+      .select(['details'])
+      .where('clinic_id', '=', clinic.id)
+      .where('action', '=', 'sync.push.applied')
+      .execute();
+    const auditedSeqs = applied.flatMap((a) =>
+      (a.details as { groups: { seq: number }[] }).groups.map((g) => g.seq),
+    );
+    expect(auditedSeqs).toEqual([1, 3, 4, 5]);
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM visits WHERE clinic_id = ${clinic.id}`.execute(t.tdb.db.owner);
+    expect(rows[0]?.n).toBe(1);
+  });
+});
+
 describe('subscription and capacity', () => {
   it('refuses pushes of an expired clinic with SUBSCRIPTION_INACTIVE while pull still works', async () => {
     const { clinic, receptionist } = await clinicWithStaff();
