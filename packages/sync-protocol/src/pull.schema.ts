@@ -11,6 +11,10 @@
  *   and keeps its outbox.
  * - Every page carries the device's acknowledged group seq, the decisions on its groups the
  *   device may have missed, and the clinic's status, limits, usage and signed licence lease.
+ * - A 200 answer also states `nextCursor` and `hasMore` in its headers (PULL_NEXT_CURSOR_HEADER,
+ *   PULL_HAS_MORE_HEADER), equal to the body's, so a device can ask for the next page while this
+ *   one's body is still arriving. The body is the truth; a device never moves its cursor on a
+ *   header alone.
  */
 import { z } from 'zod';
 import { changeListSchema } from './change.schema';
@@ -22,6 +26,12 @@ export const PULL_DEFAULT_LIMIT = 1000;
 
 /** Largest page a device may ask for. */
 export const PULL_MAX_LIMIT = 5000;
+
+/** Header of a pull answer holding its `nextCursor` (decimal). */
+export const PULL_NEXT_CURSOR_HEADER = 'x-clinicdesk-next-cursor';
+
+/** Header of a pull answer holding its `hasMore` (`true` or `false`). */
+export const PULL_HAS_MORE_HEADER = 'x-clinicdesk-has-more';
 
 /** A whole number given either as a JSON number or as a query-string digit run. */
 function queryInt(min: number, max: number) {

@@ -1,5 +1,5 @@
-import { syncedEntityForTable } from '@clinicdesk/domain';
-import type { Change, GroupDecision, PullResponse } from '@clinicdesk/sync-protocol';
+import { syncedEntities, syncedEntityNames } from '@clinicdesk/domain';
+import type { GroupDecision, PullResponse } from '@clinicdesk/sync-protocol';
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/tables';
 import { AppError } from '../../lib/app-error';
@@ -7,7 +7,7 @@ import { type SigningKey, signPayload } from '../../lib/signing-keys';
 import { inClinic, type TenantTransaction } from '../../plugins/tenancy.plugin';
 import { recordClinicEvent } from '../audit/audit.repository';
 import { clinicUsage } from '../capacity/capacity.service';
-import { type Row, rowConverter } from './sync-rows';
+import { wireRecordSql } from './sync-rows';
 
 /**
  * Pull (DESIGN §5): the clinic's changes after a cursor, in one snapshot transaction so a page is a
@@ -15,7 +15,13 @@ import { type Row, rowConverter } from './sync-rows';
  * (tombstones included), so cursor 0 is a full snapshot. Staff and doctor profiles ride along as
  * the entities `staff` and `doctorProfile`, without any credential column.
  */
-export type PullDeps = { db: Kysely<DB>; now: () => Date; signingKey: SigningKey; leaseDays: number };
+export type PullDeps = {
+  db: Kysely<DB>;
+  now: () => Date;
+  signingKey: SigningKey;
+  leaseDays: number;
+  statements: PullStatements;
+};
 
 const STAFF_FIELDS = [
   'id',
@@ -38,10 +44,100 @@ const EXTRA_ENTITIES: Record<string, { entity: string; columns: readonly string[
   doctor_profiles: { entity: 'doctorProfile', columns: null },
 };
 
-function wireEntity(table: string): { entity: string; columns: readonly string[] | null } | null {
-  const synced = syncedEntityForTable(table);
-  if (synced) return { entity: synced, columns: null };
-  return EXTRA_ENTITIES[table] ?? null;
+/**
+ * A pull page as the route sends it: the changes as JSON text built by PostgreSQL (see
+ * `pageStatement`), spliced into the body without being parsed in Node, and the rest of the answer.
+ */
+export interface PulledPage {
+  readonly changesJson: string;
+  readonly changeCount: number;
+  readonly envelope: Omit<PullResponse, 'changes'>;
+}
+
+/** The JSON body of a pull answer: `PullResponse` with the page's change list spliced in as text. */
+export function pullResponseBody(page: PulledPage): string {
+  return `{"changes":[${page.changesJson}],${JSON.stringify(page.envelope).slice(1)}`;
+}
+
+/** A table whose rows reach devices: its wire entity name and the SQL of its rows' JSON (`t`). */
+interface WireTable {
+  readonly entity: string;
+  readonly recordSql: string;
+}
+
+/**
+ * The tables that reach devices, read once per server from the catalog (their columns change only
+ * by migration, before the server starts), so a page's statement is built without a lookup.
+ */
+export interface PullStatements {
+  wireTables(trx: TenantTransaction): Promise<ReadonlyMap<string, WireTable>>;
+}
+
+/** Builds `PullStatements`; one per server, so the catalog is read on the first pull only. */
+export function createPullStatements(): PullStatements {
+  let loaded: Promise<ReadonlyMap<string, WireTable>> | null = null;
+  return {
+    wireTables(trx) {
+      if (loaded === null) {
+        loaded = loadWireTables(trx);
+        loaded.catch(() => {
+          loaded = null;
+        });
+      }
+      return loaded;
+    },
+  };
+}
+
+async function loadWireTables(trx: TenantTransaction): Promise<ReadonlyMap<string, WireTable>> {
+  const tables = [
+    ...syncedEntityNames.map((name) => ({ table: syncedEntities[name].table, entity: name, columns: null })),
+    ...Object.entries(EXTRA_ENTITIES).map(([table, wire]) => ({ table, ...wire })),
+  ];
+  const { rows } = await sql<{ table_name: string; name: string; timestamptz: boolean }>`
+    SELECT c.relname AS table_name, a.attname AS name, a.atttypid = 'timestamptz'::regtype AS timestamptz
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    WHERE a.attrelid = ANY(SELECT to_regclass(t) FROM unnest(${tables.map((t) => t.table)}::text[]) AS t)
+      AND a.attnum > 0 AND NOT a.attisdropped
+    ORDER BY c.relname, a.attnum`.execute(trx);
+  const out = new Map<string, WireTable>();
+  for (const wire of tables) {
+    const columns = rows
+      .filter((r) => r.table_name === wire.table && (wire.columns === null || wire.columns.includes(r.name)))
+      .map((r) => ({ name: r.name, timestamptz: r.timestamptz }));
+    if (columns.length > 0)
+      out.set(wire.table, { entity: wire.entity, recordSql: wireRecordSql('t', columns) });
+  }
+  return out;
+}
+
+/**
+ * The page's changes (entries with seq in (`after`, `upTo`]) of the given tables as JSON text, in
+ * seq order: one UNION ALL branch per table joining its entries to their rows. An entry whose row
+ * cannot be read is left out.
+ */
+function pageChangesQuery(
+  clinicId: string,
+  after: number,
+  upTo: number,
+  tables: readonly (readonly [string, WireTable])[],
+) {
+  const branches = tables.map(
+    ([table, wire]) => sql`
+      SELECT k.seq, ${sql.lit(wire.entity)} AS entity,
+        '{"seq":' || k.seq || ',"entity":' || ${sql.lit(JSON.stringify(wire.entity))} || ',"id":"' || k.row_id
+          || '","version":' || greatest(k.version, 1) || ',"op":"'
+          || CASE WHEN k.deleted THEN 'delete' WHEN k.version <= 1 THEN 'create' ELSE 'update' END
+          || '","data":' || ${sql.raw(wire.recordSql)} || '}' AS change
+      FROM change_log k JOIN ${sql.table(table)} t ON t.clinic_id = k.clinic_id AND t.id = k.row_id
+      WHERE k.clinic_id = ${clinicId} AND k.seq > ${after} AND k.seq <= ${upTo} AND k.entity = ${table}`,
+  );
+  return sql<{ count: number; changes: string | null; entities: Record<string, number> | null }>`
+    WITH changes AS MATERIALIZED (${sql.join(branches, sql`\nUNION ALL\n`)})
+    SELECT (SELECT count(*) FROM changes)::int AS count,
+      (SELECT string_agg(change, ',' ORDER BY seq) FROM changes) AS changes,
+      (SELECT json_object_agg(entity, n)
+         FROM (SELECT entity, count(*)::int AS n FROM changes GROUP BY entity) e) AS entities`;
 }
 
 /** One page of changes for a device, with its ack seq, recent decisions and the clinic snapshot. */
@@ -50,13 +146,11 @@ export async function pullChanges(
   caller: { clinicId: string; deviceId: string; sub: string; role: string },
   cursor: number,
   limit: number,
-): Promise<PullResponse> {
-  const page = await readPage(deps, caller, cursor, limit);
-  if (page.changes.length > 0) {
+): Promise<PulledPage> {
+  const { page, entities } = await readPage(deps, caller, cursor, limit);
+  if (page.changeCount > 0) {
     // A pull is a server-side read of patient data: audited, in its own transaction (the page was
     // read in a snapshot, which must not be the one that extends the audit chain).
-    const entities: Record<string, number> = {};
-    for (const c of page.changes) entities[c.entity] = (entities[c.entity] ?? 0) + 1;
     await inClinic(deps.db, caller.clinicId, (trx, clinicId) =>
       recordClinicEvent(
         trx,
@@ -65,7 +159,7 @@ export async function pullChanges(
         {
           action: 'sync.pull',
           entity: 'change_log',
-          entityId: String(page.nextCursor),
+          entityId: String(page.envelope.nextCursor),
           details: { from: cursor, entities },
         },
       ),
@@ -79,7 +173,7 @@ async function readPage(
   caller: { clinicId: string; deviceId: string },
   cursor: number,
   limit: number,
-): Promise<PullResponse> {
+): Promise<{ page: PulledPage; entities: Record<string, number> }> {
   return inClinic(
     deps.db,
     caller.clinicId,
@@ -98,32 +192,30 @@ async function readPage(
           },
         );
       }
-      const entries = await trx
-        .selectFrom('change_log')
-        .select(['seq', 'entity', 'row_id', 'version', 'deleted'])
-        .where('clinic_id', '=', clinicId)
-        .where('seq', '>', cursor)
-        .orderBy('seq')
-        .limit(limit + 1)
-        .execute();
-      const hasMore = entries.length > limit;
-      const page = hasMore ? entries.slice(0, limit) : entries;
-      const records = await loadRecords(trx, clinicId, page);
-      const changes: Change[] = [];
-      for (const e of page) {
-        const loaded = records.get(e.entity)?.get(e.row_id);
-        if (!loaded) continue;
-        changes.push({
-          seq: e.seq,
-          entity: loaded.entity,
-          id: e.row_id,
-          version: Math.max(1, e.version),
-          op: e.deleted ? 'delete' : e.version <= 1 ? 'create' : 'update',
-          data: loaded.data,
-        });
-      }
-      const last = page.at(-1);
-      const nextCursor = last ? last.seq : Math.max(cursor, 0);
+      // Where the page ends, whether more follow, and which tables its entries name; then the
+      // changes as JSON text, built by PostgreSQL (Node passes the text on) with a statement
+      // naming only those tables. Entries of tables that do not reach devices are left out.
+      const bounds = await sql<{ last_seq: number | null; tables: string[] | null; has_more: boolean }>`
+        WITH page AS (
+          SELECT seq, entity FROM change_log
+          WHERE clinic_id = ${clinicId} AND seq > ${cursor} ORDER BY seq LIMIT ${limit}
+        )
+        SELECT max(seq) AS last_seq, array_agg(DISTINCT entity) AS tables,
+          EXISTS (SELECT 1 FROM change_log c
+                  WHERE c.clinic_id = ${clinicId} AND c.seq > (SELECT max(seq) FROM page)) AS has_more
+        FROM page`.execute(trx);
+      const { last_seq: lastSeq = null, tables = null, has_more: hasMore = false } = bounds.rows[0] ?? {};
+      const wireTables = await deps.statements.wireTables(trx);
+      const present = (tables ?? []).flatMap((table) => {
+        const wire = wireTables.get(table);
+        return wire ? [[table, wire] as const] : [];
+      });
+      const read =
+        lastSeq === null || present.length === 0
+          ? { count: 0, changes: null, entities: null }
+          : (await pageChangesQuery(clinicId, cursor, lastSeq, present).execute(trx)).rows[0];
+      if (!read) throw new Error('The page statement returned no row');
+      const nextCursor = lastSeq ?? Math.max(cursor, 0);
 
       const device = await trx
         .selectFrom('device_sync_state')
@@ -147,43 +239,17 @@ async function readPage(
         .execute();
       const clinic = await clinicSnapshot(trx, clinicId, caller.deviceId, deps);
       const remaining = Math.max(0, (state?.last_seq ?? nextCursor) - nextCursor);
-      return { changes, hasMore, nextCursor, remaining, ackSeq, decisions, clinic };
+      return {
+        page: {
+          changesJson: read.changes ?? '',
+          changeCount: read.count,
+          envelope: { hasMore, nextCursor, remaining, ackSeq, decisions, clinic },
+        },
+        entities: read.entities ?? {},
+      };
     },
     { snapshot: true },
   );
-}
-
-/**
- * The page's rows as wire records, by table and id: one query per table, each result converted with
- * one column-name map (see `rowConverter`), so no per-row key transform.
- */
-async function loadRecords(
-  trx: TenantTransaction,
-  clinicId: string,
-  entries: readonly { entity: string; row_id: string }[],
-): Promise<Map<string, Map<string, { entity: string; data: Record<string, never> }>>> {
-  const byTable = new Map<string, string[]>();
-  for (const e of entries) {
-    const ids = byTable.get(e.entity);
-    if (ids) ids.push(e.row_id);
-    else byTable.set(e.entity, [e.row_id]);
-  }
-  const out = new Map<string, Map<string, { entity: string; data: Record<string, never> }>>();
-  for (const [table, ids] of byTable) {
-    const wire = wireEntity(table);
-    if (!wire) continue;
-    const { rows } = await sql<Row>`
-      SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${clinicId} AND id = ANY(${ids})`.execute(trx);
-    const first = rows[0];
-    if (!first) continue;
-    const toRecord = rowConverter(Object.keys(first), wire.columns);
-    const byId = new Map<string, { entity: string; data: Record<string, never> }>();
-    for (const row of rows) {
-      byId.set(String(row.id), { entity: wire.entity, data: toRecord(row) as Record<string, never> });
-    }
-    out.set(table, byId);
-  }
-  return out;
 }
 
 async function recentDecisions(

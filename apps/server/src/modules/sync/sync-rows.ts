@@ -15,28 +15,6 @@ export function rowToRecord(row: Row): Record<string, unknown> {
   return out;
 }
 
-/**
- * A converter doing what `rowToRecord` does for every row of one query result: the column names are
- * the same for each row, so they are picked (only `keep`, when given) and converted to field names
- * once, not per row. Pulls convert hundreds of thousands of rows this way.
- */
-export function rowConverter(
-  columnNames: readonly string[],
-  keep: readonly string[] | null = null,
-): (row: Row) => Record<string, unknown> {
-  const columns = keep ? columnNames.filter((c) => keep.includes(c)) : [...columnNames];
-  const fields = columns.map(toCamelCase);
-  const n = columns.length;
-  return (row) => {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < n; i++) {
-      const value = row[columns[i] as string];
-      out[fields[i] as string] = value instanceof Date ? value.toISOString() : value;
-    }
-    return out;
-  };
-}
-
 /** A wire record (or a subset of fields) as column values: snake_case, objects and arrays as JSON text. */
 export function recordToRow(record: Record<string, unknown>): Row {
   const out: Row = {};
@@ -57,4 +35,32 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
   return ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** A column of a table as the pull statement needs it: its name and whether it is a `timestamptz`. */
+export interface WireColumn {
+  readonly name: string;
+  readonly timestamptz: boolean;
+}
+
+/** `"name"` with inner quotes doubled: a PostgreSQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * SQL for `row_to_json` of one row of `alias` as the wire record `rowToRecord` makes of it: camelCase
+ * keys in column order, timestamps as `toISOString` writes them (UTC, milliseconds truncated, `Z`),
+ * every other value as PostgreSQL's JSON of it (dates `YYYY-MM-DD`, numbers, booleans, jsonb, null),
+ * which parses to what `rowToRecord` returns. Pulls build their pages' JSON in PostgreSQL with it.
+ */
+export function wireRecordSql(alias: string, columns: readonly WireColumn[]): string {
+  const fields = columns.map((column) => {
+    const value = `${alias}.${quoteIdent(column.name)}`;
+    const expression = column.timestamptz
+      ? `to_char(${value} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+      : value;
+    return `${expression} AS ${quoteIdent(toCamelCase(column.name))}`;
+  });
+  return `(SELECT row_to_json(r)::text FROM (SELECT ${fields.join(', ')}) r)`;
 }

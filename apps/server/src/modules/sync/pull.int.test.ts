@@ -1,0 +1,172 @@
+import { uuidv7 } from '@clinicdesk/domain';
+import {
+  PROTOCOL_VERSION,
+  PULL_HAS_MORE_HEADER,
+  PULL_NEXT_CURSOR_HEADER,
+  SCHEMA_VERSION,
+} from '@clinicdesk/sync-protocol';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateClinic } from '../../generator/clinic-generator';
+import { createTestApp, type SignedIn, type TestApp } from '../../testing/test-app';
+import { rowToRecord } from './sync-rows';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+type Change = {
+  seq: number;
+  entity: string;
+  id: string;
+  version: number;
+  op: string;
+  data: Record<string, unknown>;
+};
+
+const STAFF_FIELDS = [
+  'id',
+  'clinic_id',
+  'username',
+  'display_name',
+  'role',
+  'phone',
+  'email',
+  'is_active',
+  'version',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+];
+
+/** Every page from cursor 0, with each answer's headers. */
+async function pullAll(session: SignedIn, limit: number) {
+  const pages: {
+    headers: Record<string, unknown>;
+    body: { changes: Change[]; hasMore: boolean; nextCursor: number };
+  }[] = [];
+  let cursor = 0;
+  for (;;) {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/sync/pull?cursor=${cursor}&limit=${limit}&protocolVersion=${PROTOCOL_VERSION}&schemaVersion=${SCHEMA_VERSION}`,
+      headers: session.headers,
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    pages.push({ headers: res.headers, body });
+    cursor = body.nextCursor;
+    if (!body.hasMore) return pages;
+  }
+}
+
+describe('pull pages written as JSON by PostgreSQL', () => {
+  it('carry every row exactly as the row converted in Node: timestamps, dates, nulls, numbers, booleans, JSON', async () => {
+    const owner = t.tdb.db.owner;
+    const clinic = await generateClinic(owner, { patients: 4, seed: 11 });
+    const receptionist = clinic.staff.find((s) => s.role === 'receptionist');
+    if (!receptionist) throw new Error('no receptionist');
+    // Catalogue rows with numeric, jsonb (object and string) and boolean columns, a microsecond
+    // timestamp (truncated to milliseconds, as Date does), a tombstone and NULLs.
+    await sql`
+      INSERT INTO lab_tests (clinic_id, id, name, code, category, unit, reference_ranges, price, is_active)
+      VALUES (${clinic.clinicId}, ${uuidv7()}, 'Haemoglobin', 'HB', 'blood', 'g/dL',
+              ${JSON.stringify({ male: '13-17', female: [12, 15.5], note: null })}::jsonb, 120.50, false),
+             (${clinic.clinicId}, ${uuidv7()}, 'Glucose "fasting"', NULL, 'blood', NULL, DEFAULT, NULL, true)`.execute(
+      owner,
+    );
+    await sql`
+      INSERT INTO medicines (clinic_id, id, name, type, default_dose_pattern, default_days, is_active)
+      VALUES (${clinic.clinicId}, ${uuidv7()}, 'Paracetamol', 'tablet', '"sos"'::jsonb, 3, true)`.execute(
+      owner,
+    );
+    await sql`
+      UPDATE patients SET created_at = '2026-03-04 05:06:07.123999+00', weight_kg = 61.25, email = NULL,
+        deleted_at = '2026-03-05 00:00:00.000001+00'
+      WHERE id = (SELECT id FROM patients WHERE clinic_id = ${clinic.clinicId} ORDER BY id LIMIT 1)`.execute(
+      owner,
+    );
+
+    const session = await t.login({
+      id: receptionist.id,
+      username: receptionist.username,
+      password: clinic.staffPassword,
+      clinicId: clinic.clinicId,
+      role: 'receptionist',
+    });
+    const pages = await pullAll(session, 23);
+    expect(pages.length).toBeGreaterThan(3);
+    const changes = pages.flatMap((p) => p.body.changes);
+
+    const log = await sql<{ seq: number; entity: string; row_id: string; version: number; deleted: boolean }>`
+      SELECT seq, entity, row_id, version, deleted FROM change_log WHERE clinic_id = ${clinic.clinicId} ORDER BY seq`.execute(
+      owner,
+    );
+    expect(changes.map((c) => c.seq)).toEqual(log.rows.map((r) => r.seq));
+    for (const [index, entry] of log.rows.entries()) {
+      const change = changes[index] as Change;
+      const { rows } = await sql<Record<string, unknown>>`
+        SELECT * FROM ${sql.table(entry.entity)} WHERE clinic_id = ${clinic.clinicId} AND id = ${entry.row_id}`.execute(
+        owner,
+      );
+      const row = rows[0] as Record<string, unknown>;
+      const kept =
+        entry.entity === 'users'
+          ? Object.fromEntries(Object.entries(row).filter(([column]) => STAFF_FIELDS.includes(column)))
+          : row;
+      // Field by field, key order included: what JSON.stringify of the Node conversion would send.
+      expect(Object.entries(change.data)).toEqual(
+        Object.entries(JSON.parse(JSON.stringify(rowToRecord(kept)))),
+      );
+      expect(change).toMatchObject({
+        id: entry.row_id,
+        version: Math.max(1, entry.version),
+        op: entry.deleted ? 'delete' : entry.version <= 1 ? 'create' : 'update',
+      });
+    }
+    const tombstone = changes.find((c) => c.data.deletedAt === '2026-03-05T00:00:00.000Z');
+    expect(tombstone?.data).toMatchObject({
+      createdAt: '2026-03-04T05:06:07.123Z',
+      weightKg: 61.25,
+      email: null,
+    });
+    const hb = changes.find((c) => c.data.code === 'HB');
+    expect(hb).toMatchObject({
+      entity: 'labTest',
+      data: {
+        price: 120.5,
+        isActive: false,
+        referenceRanges: { male: '13-17', female: [12, 15.5], note: null },
+      },
+    });
+    expect(changes.find((c) => c.entity === 'medicine')?.data).toMatchObject({
+      defaultDosePattern: 'sos',
+      defaultDays: 3,
+    });
+    expect(JSON.stringify(changes)).not.toContain('password');
+  });
+
+  it("states each page's end in its headers, equal to the body", async () => {
+    const clinic = await generateClinic(t.tdb.db.owner, { patients: 2, seed: 3 });
+    const doctor = clinic.staff.find((s) => s.role === 'doctor');
+    if (!doctor) throw new Error('no doctor');
+    const session = await t.login({
+      id: doctor.id,
+      username: doctor.username,
+      password: clinic.staffPassword,
+      clinicId: clinic.clinicId,
+      role: 'doctor',
+    });
+    const pages = await pullAll(session, 10);
+    for (const { headers, body } of pages) {
+      expect(headers[PULL_NEXT_CURSOR_HEADER]).toBe(String(body.nextCursor));
+      expect(headers[PULL_HAS_MORE_HEADER]).toBe(String(body.hasMore));
+    }
+    expect(pages.at(-1)?.body.hasMore).toBe(false);
+  });
+});
