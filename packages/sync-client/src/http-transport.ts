@@ -4,6 +4,8 @@ import {
   type LeaseRequest,
   leaseResponseSchema,
   PROTOCOL_VERSION,
+  PULL_HAS_MORE_HEADER,
+  PULL_NEXT_CURSOR_HEADER,
   type PullResponse,
   type PushRequest,
   pullResponseSchema,
@@ -11,7 +13,7 @@ import {
   SCHEMA_VERSION,
 } from '@clinicdesk/sync-protocol';
 import { z } from 'zod';
-import { type LiveConnection, type SyncTransport, TransportError } from './transport';
+import { type LiveConnection, type PullHead, type SyncTransport, TransportError } from './transport';
 
 /**
  * The HTTP transport to a ClinicDesk server (Node 20+ / browsers: global fetch, gzip handled by
@@ -105,6 +107,14 @@ function parsePullResponse(json: unknown): PullResponse {
   return { ...parsed.data, changes: changes as PullResponse['changes'] };
 }
 
+/** The page's end as the server's headers state it, or null when they are absent or malformed. */
+function pullHead(res: Response): PullHead | null {
+  const cursor = res.headers.get(PULL_NEXT_CURSOR_HEADER);
+  const more = res.headers.get(PULL_HAS_MORE_HEADER);
+  if (cursor === null || !/^\d{1,15}$/.test(cursor) || (more !== 'true' && more !== 'false')) return null;
+  return { nextCursor: Number(cursor), hasMore: more === 'true' };
+}
+
 /** Creates the transport. */
 export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
   const doFetch = opts.fetch ?? fetch;
@@ -116,6 +126,7 @@ export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
     path: string,
     parse: (json: unknown) => T,
     body?: unknown,
+    onOk?: (res: Response) => void,
   ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const token = await opts.auth.accessToken();
@@ -139,6 +150,7 @@ export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
         continue;
       }
       if (!res.ok) throw await errorFromResponse(res);
+      onOk?.(res);
       let json: unknown;
       try {
         json = await res.json();
@@ -154,11 +166,16 @@ export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
 
   return {
     push: (request: PushRequest) => call('POST', '/v1/sync/push', withSchema(pushResponseSchema), request),
-    pull: (cursor: number, limit: number): Promise<PullResponse> =>
+    pull: (cursor, limit, options): Promise<PullResponse> =>
       call(
         'GET',
         `/v1/sync/pull?cursor=${cursor}&limit=${limit}&protocolVersion=${PROTOCOL_VERSION}&schemaVersion=${SCHEMA_VERSION}`,
         parsePullResponse,
+        undefined,
+        (res) => {
+          const head = options?.onHead ? pullHead(res) : null;
+          if (head !== null) options?.onHead?.(head);
+        },
       ),
     lease: (request: LeaseRequest) =>
       call('POST', '/v1/sync/leases', withSchema(leaseResponseSchema), request),

@@ -25,6 +25,8 @@ export {
 export type { SyncCursorState, SyncStore } from './sync-store.port';
 export {
   type LiveConnection,
+  type PullHead,
+  type PullOptions,
   type SyncTransport,
   TransportError,
   type TransportErrorKind,

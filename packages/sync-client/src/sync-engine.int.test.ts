@@ -15,7 +15,8 @@ import type {
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock, type FakeClock } from './fake-clock';
 import { createSyncEngine, type EngineStatus, type SyncEngine, type SyncEngineOptions } from './sync-engine';
-import { type SyncTransport, TransportError } from './transport';
+import type { SyncStore } from './sync-store.port';
+import { type PullOptions, type SyncTransport, TransportError } from './transport';
 
 // The engine against a scripted server (fake transport) on a hand-driven clock, over a real local
 // store file: what it sends, when it retries, and what it tells the screens.
@@ -53,6 +54,10 @@ class ScriptedServer implements SyncTransport {
   offline = false;
   inFlight = 0;
   maxInFlight = 0;
+  /** Answers say where their page ends before the body (`onHead`), as the HTTP transport's headers do. */
+  heads = false;
+  /** Added to the `nextCursor` a head states (a head that disagrees with its body). */
+  headSkew = 0;
   readonly #script: Record<Kind, (Error | null)[]> = { push: [], pull: [], lease: [] };
   readonly #gates: Partial<Record<Kind, ReturnType<typeof deferred>>> = {};
   readonly #clock: FakeClock;
@@ -103,8 +108,13 @@ class ScriptedServer implements SyncTransport {
     });
   }
 
-  pull(cursor: number, limit: number): Promise<PullResponse> {
+  pull(cursor: number, limit: number, options?: PullOptions): Promise<PullResponse> {
     this.pulls.push(cursor);
+    if (this.heads) {
+      const after = this.changes.filter((c) => c.seq > cursor);
+      const end = after.slice(0, limit).at(-1)?.seq ?? cursor;
+      options?.onHead?.({ nextCursor: end + this.headSkew, hasMore: after.length > limit });
+    }
     return this.#serve('pull', () => {
       const after = this.changes.filter((c) => c.seq > cursor);
       const page = after.slice(0, limit);
@@ -527,5 +537,113 @@ describe('sync engine: access', () => {
     expect(store.patients.byCode('PT-SKH-2025-0008')).not.toBeNull();
     expect(server.pushes.at(-1)?.groups.map((g) => g.mutationId)).toEqual([pending?.mutationId]);
     expect(store.pendingCount()).toBe(0);
+  });
+});
+
+describe('sync engine: pulling ahead', () => {
+  /** The store as the engine sees it, with `applyPull` watched (and failing when `fail` says so). */
+  function watched(
+    store: LocalStore,
+    server: ScriptedServer,
+    fail: (cursor: number) => boolean = () => false,
+  ) {
+    const requestedBeforeApply: number[][] = [];
+    const wrapped: SyncStore = {
+      pendingGroups: (limit) => store.pendingGroups(limit),
+      pendingCount: () => store.pendingCount(),
+      recordPushResults: (results) => store.recordPushResults(results),
+      applyPull(page) {
+        requestedBeforeApply.push([...server.pulls]);
+        if (fail(page.nextCursor)) throw new Error('disk full');
+        store.applyPull(page);
+      },
+      cursorState: () => store.cursorState(),
+      setCursorState: (patch) => store.setCursorState(patch),
+      resetForRebootstrap: () => {
+        store.resetForRebootstrap();
+      },
+      counterRemaining: (counter, scope) => store.counterRemaining(counter, scope),
+      addCounterBlock: (lease) => {
+        store.addCounterBlock(lease);
+      },
+      setReadOnly: (reason) => store.setReadOnly(reason),
+    };
+    return { wrapped, requestedBeforeApply };
+  }
+
+  it('asks for the next page before applying the current one', async () => {
+    const { server, store, make } = await desk({ pullLimit: 1 });
+    server.changes = [1, 2, 3].map((seq) => serverPatient(seq));
+    const { wrapped, requestedBeforeApply } = watched(store, server);
+    await make({ store: wrapped }).syncNow();
+    expect(requestedBeforeApply).toEqual([
+      [0, 1],
+      [0, 1, 2],
+      [0, 1, 2],
+    ]);
+    expect(store.cursorState()).toMatchObject({ cursor: 3, bootstrapped: true });
+  });
+
+  it("asks for the next page as soon as the answer's head says where this one ends", async () => {
+    const { server, store, engine } = await desk({ pullLimit: 1 });
+    server.changes = [1, 2, 3].map((seq) => serverPatient(seq));
+    server.heads = true;
+    server.hold('pull');
+    engine.start();
+    await settle();
+    // Page 1's body has not arrived, yet page 2 is already asked for; no further than one ahead.
+    expect(server.pulls).toEqual([0, 1]);
+    expect(store.cursorState().cursor).toBe(0);
+    server.release('pull');
+    await settle();
+    expect(server.pulls).toEqual([0, 1, 2]);
+    expect(store.cursorState()).toMatchObject({ cursor: 3, bootstrapped: true });
+  });
+
+  it('drops a request made from a head that disagrees with its page, and asks again from the page', async () => {
+    const { server, store, engine } = await desk({ pullLimit: 1 });
+    server.changes = [1, 2].map((seq) => serverPatient(seq));
+    server.heads = true;
+    server.headSkew = 5;
+    await engine.syncNow();
+    expect(server.pulls).toEqual([0, 6, 1]);
+    expect(store.cursorState()).toMatchObject({ cursor: 2, bootstrapped: true });
+  });
+
+  it('a page that fails to apply leaves the cursor at the page before and discards the page asked for ahead', async () => {
+    const { server, store, make, clock } = await desk({ pullLimit: 1 });
+    server.changes = [1, 2, 3].map((seq) => serverPatient(seq));
+    let failures = 1;
+    const { wrapped } = watched(store, server, (cursor) => cursor === 2 && failures-- > 0);
+    const engine = make({ store: wrapped });
+    await engine.syncNow();
+    expect(engine.status().lastError).toMatchObject({ kind: 'network', message: 'disk full' });
+    // Page 3 was asked for while page 2 was applied; it is not kept, and the cursor stays at 1.
+    expect(server.pulls).toEqual([0, 1, 2]);
+    expect(store.cursorState()).toMatchObject({ cursor: 1, bootstrapped: false });
+    expect(store.patients.byCode('PT-SKH-2025-0002')).toBeNull();
+    expect(store.patients.byCode('PT-SKH-2025-0003')).toBeNull();
+    // The retry starts again from the stored cursor.
+    await clock.advance(60_000);
+    await settle();
+    expect(server.pulls.slice(3)).toEqual([1, 2]);
+    expect(store.cursorState()).toMatchObject({ cursor: 3, bootstrapped: true });
+    expect(store.patients.byCode('PT-SKH-2025-0003')).not.toBeNull();
+  });
+
+  it('on RESET_REQUIRED for the page asked for ahead, downloads the clinic again from 0', async () => {
+    const { server, store, engine } = await desk({ pullLimit: 1 });
+    server.changes = [1, 2, 3].map((seq) => serverPatient(seq));
+    server.script(
+      'pull',
+      null,
+      new TransportError('server', 'Too far behind', { code: 'RESET_REQUIRED', status: 410 }),
+    );
+    await engine.syncNow();
+    expect(engine.status().lastError).toBeNull();
+    // Page 1 was applied while the request from 1 was out; that one answered RESET_REQUIRED.
+    expect(server.pulls).toEqual([0, 1, 0, 1, 2]);
+    expect(store.cursorState()).toMatchObject({ cursor: 3, bootstrapped: true });
+    expect(store.patients.byCode('PT-SKH-2025-0003')).not.toBeNull();
   });
 });

@@ -25,7 +25,7 @@ import {
   type SyncStatusEvent,
 } from './sync-status.reducer';
 import type { SyncStore } from './sync-store.port';
-import { type LiveConnection, type SyncTransport, TransportError } from './transport';
+import { type LiveConnection, type PullHead, type SyncTransport, TransportError } from './transport';
 
 export type ReadOnlyReason =
   | 'licence_lapsed'
@@ -185,23 +185,64 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
     }
   }
 
+  /** A pull request in flight, and where its page ends once the answer's head said so. */
+  interface InFlightPull {
+    readonly cursor: number;
+    readonly page: Promise<PullResponse>;
+    head: PullHead | null;
+    onHead: (() => void) | null;
+  }
+
+  function requestPage(cursor: number): InFlightPull {
+    // The head may be reported at any time, even before `pull` returns: it lands on this object.
+    const known: Pick<InFlightPull, 'head' | 'onHead'> = { head: null, onHead: null };
+    const page = transport.pull(cursor, pullLimit, {
+      onHead(end) {
+        known.head = end;
+        known.onHead?.();
+      },
+    });
+    // An abandoned request (the page before it failed to apply) must not surface as unhandled.
+    page.catch(() => undefined);
+    return Object.assign(known, { cursor, page });
+  }
+
   async function pullAll(): Promise<void> {
     // Once per cycle: a server that keeps answering RESET_REQUIRED must not make the engine spin.
     let rebootstrapped = false;
+    let current = requestPage(store.cursorState().cursor);
     for (;;) {
-      const state = store.cursorState();
+      // The next page is asked for as soon as this one's end is known — from its head while its
+      // body is still arriving, else from its body — and always before this page is applied, so
+      // the server reads the next page while the device receives and applies this one. The cursor
+      // still moves only when a page's transaction commits: if applying fails, the request ahead
+      // is abandoned (its answer ignored) and the next cycle starts again from the stored cursor.
+      const ahead: { next: InFlightPull | null } = { next: null };
+      const askAhead = (end: PullHead | null) => {
+        if (ahead.next === null && end?.hasMore) ahead.next = requestPage(end.nextCursor);
+      };
+      const inFlight = current;
+      inFlight.onHead = () => askAhead(inFlight.head);
+      askAhead(inFlight.head);
       let page: PullResponse;
       try {
-        page = await transport.pull(state.cursor, pullLimit);
+        page = await inFlight.page;
       } catch (error) {
         if (error instanceof TransportError && error.code === 'RESET_REQUIRED' && !rebootstrapped) {
           rebootstrapped = true;
           store.resetForRebootstrap();
           store.setCursorState({ cursor: 0, bootstrapped: false, progress: null });
+          current = requestPage(0);
           continue;
         }
         throw error;
+      } finally {
+        inFlight.onHead = null;
       }
+      // The body is the truth: a request made from a head that disagrees with it is dropped.
+      if (!page.hasMore || ahead.next?.cursor !== page.nextCursor) ahead.next = null;
+      askAhead(page);
+      const state = store.cursorState();
       // Records the page's decisions too, in the same transaction as its rows.
       store.applyPull(page);
       if (!state.bootstrapped) {
@@ -211,7 +252,8 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
         emit({ progress: page.hasMore ? progress : null });
       }
       evaluateAccess(page);
-      if (!page.hasMore) return;
+      if (ahead.next === null) return;
+      current = ahead.next;
     }
   }
 

@@ -43,9 +43,24 @@ export interface LiveConnection {
   close(): void;
 }
 
+/** Where the page being received ends, known before its body is read. */
+export interface PullHead {
+  readonly nextCursor: number;
+  readonly hasMore: boolean;
+}
+
+export interface PullOptions {
+  /**
+   * Called once the answer's head says where the page ends (before its body is read), so the next
+   * page can be asked for early. Transports that cannot tell never call it; it is only a hint, and
+   * the page itself is the truth.
+   */
+  onHead?: (head: PullHead) => void;
+}
+
 export interface SyncTransport {
   push(request: PushRequest): Promise<PushResponse>;
-  pull(cursor: number, limit: number): Promise<PullResponse>;
+  pull(cursor: number, limit: number, options?: PullOptions): Promise<PullResponse>;
   lease(request: LeaseRequest): Promise<LeaseResponse>;
   /** Opens the live event stream; `onPoke` on every "changes" event, `onClose` when it ends. */
   openEvents(handlers: {
