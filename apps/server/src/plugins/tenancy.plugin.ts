@@ -1,9 +1,9 @@
 import { accessAllows, subscriptionAccess } from '@clinicdesk/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database';
-import type { DB } from '../db/tables';
+import type { ClinicsTable, DB } from '../db/tables';
 import { AppError } from '../lib/app-error';
 import type { AuditActor } from '../modules/audit/audit.repository';
 import type { Caller } from './auth.plugin';
@@ -61,6 +61,18 @@ export async function assertClinicWritable(
     .where('id', '=', clinicId)
     .executeTakeFirst();
   if (!clinic) throw new AppError('NOT_FOUND', 'Clinic not found');
+  const refusal = clinicWriteRefusal(clinic, now);
+  if (refusal) throw refusal;
+}
+
+/** Why a clinic (its row as read) may not write now: CLINIC_SUSPENDED or SUBSCRIPTION_INACTIVE; null when it may. */
+export function clinicWriteRefusal(
+  clinic: Pick<
+    Selectable<ClinicsTable>,
+    'subscription_status' | 'trial_ends_at' | 'paid_until' | 'is_active'
+  >,
+  now: Date,
+): AppError | null {
   const decision = subscriptionAccess(
     {
       status: clinic.subscription_status,
@@ -71,10 +83,10 @@ export async function assertClinicWritable(
     now,
   );
   if (decision.access === 'blocked') {
-    throw new AppError('CLINIC_SUSPENDED', 'This clinic is suspended', { reason: decision.reason });
+    return new AppError('CLINIC_SUSPENDED', 'This clinic is suspended', { reason: decision.reason });
   }
   if (!accessAllows(decision.access, 'write')) {
-    throw new AppError(
+    return new AppError(
       'SUBSCRIPTION_INACTIVE',
       'The clinic subscription is not active: records are read-only',
       {
@@ -82,6 +94,7 @@ export async function assertClinicWritable(
       },
     );
   }
+  return null;
 }
 
 /** Builds the scope for one clinic; only the tenancy plugin and jobs with an explicit clinic call it. */

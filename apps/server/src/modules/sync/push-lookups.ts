@@ -1,4 +1,5 @@
 import {
+  parsePatientCode,
   type SyncedEntityName,
   SyncedEntityName as SyncedEntityNames,
   syncedEntities,
@@ -19,7 +20,8 @@ import type { Row } from './sync-rows';
  *   again when their group rolls back (`mark` / `undo`).
  * - A request that edits a patient's code or a visit's date or token reads those from the database
  *   for every check (nothing is cached for them).
- * - Counter leases do not change during a push (leasing takes the same lock).
+ * - Counter leases do not change during a push (leasing takes the same lock); those of the years and
+ *   dates the request's codes and tokens name are read up front, any other when first asked.
  */
 export type DecidedGroup = { status: string; code: string | null; message: string | null };
 
@@ -132,6 +134,7 @@ export class PushLookups {
       tokens,
     });
     for (const [key, row] of rows) lookups.rows.set(key, row);
+    await lookups.loadLeases(codes, dates);
     return lookups;
   }
 
@@ -181,6 +184,28 @@ export class PushLookups {
   visitInserted(date: unknown, token: unknown): void {
     if (this.queueTokens && typeof date === 'string' && typeof token === 'number')
       this.take(this.queueTokens, tokenKey(date, token));
+  }
+
+  /** The device's leases of the counters the request's codes (by year) and tokens (by date) come from. */
+  private async loadLeases(codes: ReadonlySet<string>, dates: ReadonlySet<string>): Promise<void> {
+    const years = new Set<string>();
+    for (const code of codes) {
+      const year = parsePatientCode(code)?.year;
+      if (year !== undefined) years.add(String(year));
+    }
+    if (years.size === 0 && dates.size === 0) return;
+    const found = await sql<{ counter: string; scope: string; from_value: number; to_value: number }>`
+      SELECT counter, scope, from_value, to_value FROM counter_leases
+      WHERE clinic_id = ${this.clinicId} AND device_id = ${this.deviceId}
+        AND ((counter = 'patient_code' AND scope = ANY(${[...years]}))
+          OR (counter = 'queue_token' AND scope = ANY(${[...dates]})))`.execute(this.trx);
+    for (const year of years) this.leases.set(`patient_code/${year}`, []);
+    for (const date of dates) this.leases.set(`queue_token/${date}`, []);
+    for (const r of found.rows) {
+      this.leases
+        .get(`${r.counter}/${r.scope}`)
+        ?.push({ from: Number(r.from_value), to: Number(r.to_value) });
+    }
   }
 
   /** Whether n falls in a block of the counter leased to this device. */

@@ -19,10 +19,9 @@ import type {
   RowOperation,
 } from '@clinicdesk/sync-protocol';
 import { type Insertable, type Kysely, sql } from 'kysely';
-import type { DB, SyncGroupsTable } from '../../db/tables';
-import { AppError } from '../../lib/app-error';
+import type { AuditEventsTable, DB, SyncGroupsTable } from '../../db/tables';
 import type { Caller } from '../../plugins/auth.plugin';
-import { assertClinicWritable, type TenantTransaction } from '../../plugins/tenancy.plugin';
+import { clinicWriteRefusal, type TenantTransaction } from '../../plugins/tenancy.plugin';
 import { CreateRun, type NewRow } from './push-batch';
 import { PushLookups } from './push-lookups';
 import { type EntityPolicy, syncPolicy } from './sync-policy';
@@ -36,10 +35,6 @@ import { jsonEqual, type Row, recordToRow, rowToRecord } from './sync-rows';
  *   (SEQUENCE_GAP, nothing recorded) and the device resends from the first missing group.
  * - Each new group runs inside a savepoint: every op applies, or the group is refused as a whole
  *   (the savepoint rolls back) and the refusal is recorded as decided, so it never blocks the queue.
- * - Consecutive groups that only create records and pass every check in memory are written together,
- *   one multi-row INSERT per table (CreateRun); if the database refuses one of their rows, the run
- *   rolls back and its groups are decided one by one as above, so results never depend on batching.
- * - The request's applied groups are audited by one event that names each group and its rows.
  * - A refused group's rows that exist here are logged again at the clinic's next sequence numbers, so
  *   the device that made the refused change pulls the server's copy back instead of keeping it.
  * - An infrastructure failure throws: the transaction rolls back, nothing is recorded, the device retries.
@@ -105,22 +100,19 @@ export async function applyPush(
   const { db, now: clock } = deps;
   return db.transaction().execute(async (trx) => {
     const clinicId = caller.clinicId;
-    await sql`SELECT set_config('app.clinic_id', ${clinicId}, true)`.execute(trx);
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${clinicId}, 7))`.execute(trx);
+    // Bind the clinic and take its write lock in one round trip (as `inClinic` with `lock` does in two).
+    await sql`SELECT set_config('app.clinic_id', ${clinicId}, true), pg_advisory_xact_lock(hashtextextended(${clinicId}, 7))`.execute(
+      trx,
+    );
     const now = clock();
     const clinic = await trx
       .selectFrom('clinics')
       .select(['code', 'max_patients', 'subscription_status', 'trial_ends_at', 'paid_until', 'is_active'])
       .where('id', '=', clinicId)
       .executeTakeFirstOrThrow();
-    let writable = true;
-    try {
-      await assertClinicWritable(trx, clinicId, now);
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      if (err.code === 'CLINIC_SUSPENDED') throw err;
-      writable = false;
-    }
+    const writeRefusal = clinicWriteRefusal(clinic, now);
+    if (writeRefusal?.code === 'CLINIC_SUSPENDED') throw writeRefusal;
+    const writable = writeRefusal === null;
     // Writes made offline under a valid lease, before a trial or paid period ended, still count.
     const writableUntil =
       clinic.subscription_status === 'trial'
@@ -129,18 +121,21 @@ export async function applyPush(
           ? clinic.paid_until
           : null;
 
-    await trx
-      .insertInto('device_sync_state')
-      .values({ clinic_id: clinicId, device_id: caller.deviceId })
-      .onConflict((oc) => oc.columns(['clinic_id', 'device_id']).doNothing())
-      .execute();
-    const state = await trx
-      .selectFrom('device_sync_state')
-      .select('last_group_seq')
-      .where('clinic_id', '=', clinicId)
-      .where('device_id', '=', caller.deviceId)
-      .executeTakeFirstOrThrow();
-    let ackSeq = state.last_group_seq;
+    // The device's last decided seq, its row created on its first push (an insert that found the
+    // row returns nothing, and the select then sees it: both read the same snapshot).
+    const { rows: stateRows } = await sql<{ last_group_seq: number }>`
+      WITH created AS (
+        INSERT INTO device_sync_state (clinic_id, device_id) VALUES (${clinicId}, ${caller.deviceId})
+        ON CONFLICT (clinic_id, device_id) DO NOTHING
+        RETURNING last_group_seq)
+      SELECT last_group_seq FROM created
+      UNION ALL
+      SELECT last_group_seq FROM device_sync_state WHERE clinic_id = ${clinicId} AND device_id = ${caller.deviceId}`.execute(
+      trx,
+    );
+    const state = stateRows[0];
+    if (!state) throw new Error('device_sync_state row missing');
+    let ackSeq = Number(state.last_group_seq);
 
     const lookups = await PushLookups.load(trx, clinicId, caller.deviceId, groups);
     const ctx: PushContext = {
@@ -214,26 +209,7 @@ export async function applyPush(
       ackSeq = group.seq;
     }
     await writeRun(ctx, record);
-    // Decisions and audit events of the whole request, in group order, a few statements in all.
-    for (let i = 0; i < decided.length; i += WRITE_CHUNK) {
-      await trx
-        .insertInto('sync_groups')
-        .values(decided.slice(i, i + WRITE_CHUNK))
-        .execute();
-    }
-    await recordAppliedGroups(ctx, applied);
-    await trx
-      .updateTable('device_sync_state')
-      .set({ last_group_seq: ackSeq, last_push_at: now })
-      .where('clinic_id', '=', clinicId)
-      .where('device_id', '=', caller.deviceId)
-      .execute();
-    await trx
-      .updateTable('devices')
-      .set({ last_seen_at: now, last_sync_at: now })
-      .where('clinic_id', '=', clinicId)
-      .where('id', '=', caller.deviceId)
-      .execute();
+    await recordRequest(ctx, { decided, applied, ackSeq });
     return { results, ackSeq };
   });
 }
@@ -719,35 +695,52 @@ async function settleQueueToken(ctx: PushContext, id: string, data: Record<strin
   });
 }
 
-/** Rows per multi-row INSERT of the request's decisions (well under 65 535 parameters). */
-const WRITE_CHUNK = 1000;
-
 /**
- * The audit event of the request's writes (DESIGN §8): one event naming every applied group, in
- * order, with the row operations each applied (`recordClinicEvent`'s shape). The hash-chain
- * trigger then runs once per request instead of once per group.
+ * Everything a request records after its groups, in one statement: the decisions (`sync_groups`,
+ * in group order), the audit event of its writes (DESIGN §8: one event naming every applied group
+ * and the row operations each applied; the hash-chain trigger chains it), the device's last decided
+ * seq, and when the device was last seen.
  */
-async function recordAppliedGroups(ctx: PushContext, groups: readonly MutationGroup[]): Promise<void> {
-  if (groups.length === 0) return;
-  await ctx.trx
-    .insertInto('audit_events')
-    .values({
-      clinic_id: ctx.clinicId,
+async function recordRequest(
+  ctx: PushContext,
+  request: { decided: Insertable<SyncGroupsTable>[]; applied: readonly MutationGroup[]; ackSeq: number },
+): Promise<void> {
+  const { trx, clinicId, caller, now } = ctx;
+  const parts = [];
+  if (request.decided.length > 0) {
+    parts.push(sql`decided AS (${trx.insertInto('sync_groups').values(request.decided)})`);
+  }
+  if (request.applied.length > 0) {
+    const event = {
+      clinic_id: clinicId,
       id: randomUUID(),
       actor_type: 'user',
-      actor_id: ctx.caller.sub,
-      actor_role: ctx.caller.role,
-      device_id: ctx.caller.deviceId,
+      actor_id: caller.sub,
+      actor_role: caller.role,
+      device_id: caller.deviceId,
       action: 'sync.push.applied',
       entity: 'device',
-      entity_id: ctx.caller.deviceId,
+      entity_id: caller.deviceId,
       details: JSON.stringify({
-        groups: groups.map((group) => ({
+        groups: request.applied.map((group) => ({
           mutationId: group.mutationId,
           seq: group.seq,
           ops: group.ops.map((o) => ({ op: o.op, entity: o.entity, id: o.id })),
         })),
       }),
-    })
-    .execute();
+    } satisfies Insertable<AuditEventsTable>;
+    parts.push(sql`audited AS (${trx.insertInto('audit_events').values(event)})`);
+  }
+  parts.push(
+    sql`state AS (${trx
+      .updateTable('device_sync_state')
+      .set({ last_group_seq: request.ackSeq, last_push_at: now })
+      .where('clinic_id', '=', clinicId)
+      .where('device_id', '=', caller.deviceId)})`,
+  );
+  await sql`WITH ${sql.join(parts)} ${trx
+    .updateTable('devices')
+    .set({ last_seen_at: now, last_sync_at: now })
+    .where('clinic_id', '=', clinicId)
+    .where('id', '=', caller.deviceId)}`.execute(trx);
 }
