@@ -169,4 +169,37 @@ describe('pull pages written as JSON by PostgreSQL', () => {
     }
     expect(pages.at(-1)?.body.hasMore).toBe(false);
   });
+
+  it('counts usage again whenever the clinic has changed since the last count', async () => {
+    const owner = t.tdb.db.owner;
+    const clinic = await generateClinic(owner, { patients: 3, seed: 5 });
+    const doctor = clinic.staff.find((s) => s.role === 'doctor');
+    if (!doctor) throw new Error('no doctor');
+    const session = await t.login({
+      id: doctor.id,
+      username: doctor.username,
+      password: clinic.staffPassword,
+      clinicId: clinic.clinicId,
+      role: 'doctor',
+    });
+    const usage = async () => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/sync/pull?cursor=0&limit=5&protocolVersion=${PROTOCOL_VERSION}&schemaVersion=${SCHEMA_VERSION}`,
+        headers: session.headers,
+      });
+      return res.json().clinic.usage;
+    };
+    expect(await usage()).toEqual({ patients: 3, doctors: 3, receptionists: 2, labTechs: 1 });
+    expect(await usage()).toEqual({ patients: 3, doctors: 3, receptionists: 2, labTechs: 1 });
+    const { rows } = await sql<{ id: string }>`
+      SELECT id FROM patients WHERE clinic_id = ${clinic.clinicId} ORDER BY id LIMIT 1`.execute(owner);
+    await sql`UPDATE patients SET deleted_at = now() WHERE clinic_id = ${clinic.clinicId} AND id = ${rows[0]?.id}`.execute(
+      owner,
+    );
+    await sql`UPDATE users SET is_active = false WHERE clinic_id = ${clinic.clinicId} AND role = 'lab_tech'`.execute(
+      owner,
+    );
+    expect(await usage()).toEqual({ patients: 2, doctors: 3, receptionists: 2, labTechs: 0 });
+  });
 });

@@ -1,4 +1,4 @@
-import { syncedEntities, syncedEntityNames } from '@clinicdesk/domain';
+import { type CapacityUsage, syncedEntities, syncedEntityNames } from '@clinicdesk/domain';
 import type { GroupDecision, PullResponse } from '@clinicdesk/sync-protocol';
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/tables';
@@ -20,7 +20,7 @@ export type PullDeps = {
   now: () => Date;
   signingKey: SigningKey;
   leaseDays: number;
-  statements: PullStatements;
+  cache: PullCache;
 };
 
 const STAFF_FIELDS = [
@@ -66,16 +66,26 @@ interface WireTable {
 }
 
 /**
- * The tables that reach devices, read once per server from the catalog (their columns change only
- * by migration, before the server starts), so a page's statement is built without a lookup.
+ * What pulls remember between requests of one server, each entry recomputed when it may be stale:
+ * - the tables that reach devices, read once from the catalog (their columns change only by
+ *   migration, before the server starts), so a page's statement is built without a lookup;
+ * - each clinic's usage as of its change sequence's last seq: every change that can alter a count
+ *   (a patient or staff row created, deleted or edited) moves that seq, so while it stands the
+ *   count stands too, and the pages of one download count once instead of once per page.
+ * Any server replica fills its own on demand; nothing here is needed for correctness.
  */
-export interface PullStatements {
+export interface PullCache {
   wireTables(trx: TenantTransaction): Promise<ReadonlyMap<string, WireTable>>;
+  usage(clinicId: string, lastSeq: number, count: () => Promise<CapacityUsage>): Promise<CapacityUsage>;
 }
 
-/** Builds `PullStatements`; one per server, so the catalog is read on the first pull only. */
-export function createPullStatements(): PullStatements {
+/** Clinics whose usage a server remembers at most (the oldest entry makes room). */
+const USAGE_ENTRIES = 10_000;
+
+/** Builds a `PullCache`; one per server. */
+export function createPullCache(): PullCache {
   let loaded: Promise<ReadonlyMap<string, WireTable>> | null = null;
+  const usage = new Map<string, { lastSeq: number; usage: CapacityUsage }>();
   return {
     wireTables(trx) {
       if (loaded === null) {
@@ -85,6 +95,18 @@ export function createPullStatements(): PullStatements {
         });
       }
       return loaded;
+    },
+    async usage(clinicId, lastSeq, count) {
+      const known = usage.get(clinicId);
+      if (known?.lastSeq === lastSeq) return known.usage;
+      const counted = await count();
+      usage.delete(clinicId);
+      if (usage.size >= USAGE_ENTRIES) {
+        const oldest = usage.keys().next();
+        if (!oldest.done) usage.delete(oldest.value);
+      }
+      usage.set(clinicId, { lastSeq, usage: counted });
+      return counted;
     },
   };
 }
@@ -111,33 +133,77 @@ async function loadWireTables(trx: TenantTransaction): Promise<ReadonlyMap<strin
   return out;
 }
 
+/** What the page statement returns: the page's end, its changes as JSON text, and the device's state. */
+interface PageRead {
+  log_last_seq: number | null;
+  min_seq: number | null;
+  last_seq: number | null;
+  has_more: boolean;
+  ack_seq: number | null;
+  decisions: GroupDecision[];
+  count: number;
+  changes: string | null;
+  entities: Record<string, number> | null;
+}
+
 /**
- * The page's changes (entries with seq in (`after`, `upTo`]) of the given tables as JSON text, in
- * seq order: one UNION ALL branch per table joining its entries to their rows. An entry whose row
- * cannot be read is left out.
+ * One statement for the whole page, so the server needs one round trip (and the device's next
+ * request reaches PostgreSQL at once, while the device still applies the page before): the
+ * entries after the cursor, their rows as JSON text in seq order (one UNION ALL branch per table
+ * that reaches devices; an entry whose row cannot be read is left out), whether more follow, the
+ * log's bounds, the device's ack seq and recent decisions; and it records the pull on the
+ * device's rows.
  */
-function pageChangesQuery(
-  clinicId: string,
-  after: number,
-  upTo: number,
-  tables: readonly (readonly [string, WireTable])[],
+function pageQuery(
+  page: { clinicId: string; deviceId: string; cursor: number; limit: number; now: Date },
+  tables: ReadonlyMap<string, WireTable>,
 ) {
-  const branches = tables.map(
+  const { clinicId, deviceId, cursor, limit, now } = page;
+  const branches = [...tables].map(
     ([table, wire]) => sql`
       SELECT k.seq, ${sql.lit(wire.entity)} AS entity,
         '{"seq":' || k.seq || ',"entity":' || ${sql.lit(JSON.stringify(wire.entity))} || ',"id":"' || k.row_id
           || '","version":' || greatest(k.version, 1) || ',"op":"'
           || CASE WHEN k.deleted THEN 'delete' WHEN k.version <= 1 THEN 'create' ELSE 'update' END
           || '","data":' || ${sql.raw(wire.recordSql)} || '}' AS change
-      FROM change_log k JOIN ${sql.table(table)} t ON t.clinic_id = k.clinic_id AND t.id = k.row_id
-      WHERE k.clinic_id = ${clinicId} AND k.seq > ${after} AND k.seq <= ${upTo} AND k.entity = ${table}`,
+      FROM page k JOIN ${sql.table(table)} t ON t.clinic_id = k.clinic_id AND t.id = k.row_id
+      WHERE k.entity = ${sql.lit(table)}`,
   );
-  return sql<{ count: number; changes: string | null; entities: Record<string, number> | null }>`
-    WITH changes AS MATERIALIZED (${sql.join(branches, sql`\nUNION ALL\n`)})
-    SELECT (SELECT count(*) FROM changes)::int AS count,
+  const changes =
+    branches.length > 0
+      ? sql.join(branches, sql`\nUNION ALL\n`)
+      : sql`SELECT NULL::bigint AS seq, NULL::text AS entity, NULL::text AS change WHERE false`;
+  return sql<PageRead>`
+    WITH page AS MATERIALIZED (
+      SELECT clinic_id, seq, entity, row_id, version, deleted FROM change_log
+      WHERE clinic_id = ${clinicId} AND seq > ${cursor} ORDER BY seq LIMIT ${limit}
+    ),
+    bounds AS (SELECT max(seq) AS last_seq FROM page),
+    changes AS MATERIALIZED (${changes}),
+    device_state AS (
+      UPDATE device_sync_state SET last_pull_cursor = coalesce((SELECT last_seq FROM bounds), ${cursor}),
+        last_pull_at = ${now}
+      WHERE clinic_id = ${clinicId} AND device_id = ${deviceId}
+    ),
+    device AS (
+      UPDATE devices SET last_seen_at = ${now}, last_sync_at = ${now}
+      WHERE clinic_id = ${clinicId} AND id = ${deviceId}
+    )
+    SELECT s.last_seq AS log_last_seq, s.min_seq,
+      (SELECT last_seq FROM bounds) AS last_seq,
+      EXISTS (SELECT 1 FROM change_log c
+              WHERE c.clinic_id = ${clinicId} AND c.seq > (SELECT last_seq FROM bounds)) AS has_more,
+      (SELECT last_group_seq FROM device_sync_state
+        WHERE clinic_id = ${clinicId} AND device_id = ${deviceId}) AS ack_seq,
+      (SELECT coalesce(json_agg(g.result ORDER BY g.seq), '[]'::json)
+         FROM (SELECT result, seq FROM sync_groups
+               WHERE clinic_id = ${clinicId} AND device_id = ${deviceId}
+               ORDER BY seq DESC LIMIT 100) g) AS decisions,
+      (SELECT count(*) FROM changes)::int AS count,
       (SELECT string_agg(change, ',' ORDER BY seq) FROM changes) AS changes,
       (SELECT json_object_agg(entity, n)
-         FROM (SELECT entity, count(*)::int AS n FROM changes GROUP BY entity) e) AS entities`;
+         FROM (SELECT entity, count(*)::int AS n FROM changes GROUP BY entity) e) AS entities
+    FROM (SELECT 1) AS one LEFT JOIN clinic_sync_state s ON s.clinic_id = ${clinicId}`;
 }
 
 /** One page of changes for a device, with its ack seq, recent decisions and the clinic snapshot. */
@@ -178,72 +244,41 @@ async function readPage(
     deps.db,
     caller.clinicId,
     async (trx, clinicId) => {
-      const state = await trx
-        .selectFrom('clinic_sync_state')
-        .select(['last_seq', 'min_seq'])
-        .where('clinic_id', '=', clinicId)
-        .executeTakeFirst();
-      if (state && cursor > 0 && cursor < state.min_seq) {
+      const wireTables = await deps.cache.wireTables(trx);
+      const query = pageQuery(
+        { clinicId, deviceId: caller.deviceId, cursor, limit, now: deps.now() },
+        wireTables,
+      );
+      const read = (await query.execute(trx)).rows[0];
+      if (!read) throw new Error('The page statement returned no row');
+      // Checked after the read, which changed nothing that this refusal's rollback does not undo.
+      if (read.min_seq !== null && cursor > 0 && cursor < read.min_seq) {
         throw new AppError(
           'RESET_REQUIRED',
           'This device is too far behind; it will download the clinic again',
           {
-            oldestCursor: state.min_seq,
+            oldestCursor: read.min_seq,
           },
         );
       }
-      // Where the page ends, whether more follow, and which tables its entries name; then the
-      // changes as JSON text, built by PostgreSQL (Node passes the text on) with a statement
-      // naming only those tables. Entries of tables that do not reach devices are left out.
-      const bounds = await sql<{ last_seq: number | null; tables: string[] | null; has_more: boolean }>`
-        WITH page AS (
-          SELECT seq, entity FROM change_log
-          WHERE clinic_id = ${clinicId} AND seq > ${cursor} ORDER BY seq LIMIT ${limit}
-        )
-        SELECT max(seq) AS last_seq, array_agg(DISTINCT entity) AS tables,
-          EXISTS (SELECT 1 FROM change_log c
-                  WHERE c.clinic_id = ${clinicId} AND c.seq > (SELECT max(seq) FROM page)) AS has_more
-        FROM page`.execute(trx);
-      const { last_seq: lastSeq = null, tables = null, has_more: hasMore = false } = bounds.rows[0] ?? {};
-      const wireTables = await deps.statements.wireTables(trx);
-      const present = (tables ?? []).flatMap((table) => {
-        const wire = wireTables.get(table);
-        return wire ? [[table, wire] as const] : [];
-      });
-      const read =
-        lastSeq === null || present.length === 0
-          ? { count: 0, changes: null, entities: null }
-          : (await pageChangesQuery(clinicId, cursor, lastSeq, present).execute(trx)).rows[0];
-      if (!read) throw new Error('The page statement returned no row');
-      const nextCursor = lastSeq ?? Math.max(cursor, 0);
-
-      const device = await trx
-        .selectFrom('device_sync_state')
-        .select('last_group_seq')
-        .where('clinic_id', '=', clinicId)
-        .where('device_id', '=', caller.deviceId)
-        .executeTakeFirst();
-      const ackSeq = device?.last_group_seq ?? 0;
-      const decisions = await recentDecisions(trx, clinicId, caller.deviceId);
-      await trx
-        .updateTable('device_sync_state')
-        .set({ last_pull_cursor: nextCursor, last_pull_at: deps.now() })
-        .where('clinic_id', '=', clinicId)
-        .where('device_id', '=', caller.deviceId)
-        .execute();
-      await trx
-        .updateTable('devices')
-        .set({ last_seen_at: deps.now(), last_sync_at: deps.now() })
-        .where('clinic_id', '=', clinicId)
-        .where('id', '=', caller.deviceId)
-        .execute();
-      const clinic = await clinicSnapshot(trx, clinicId, caller.deviceId, deps);
-      const remaining = Math.max(0, (state?.last_seq ?? nextCursor) - nextCursor);
+      const nextCursor = read.last_seq ?? Math.max(cursor, 0);
+      const usage = await deps.cache.usage(clinicId, read.log_last_seq ?? 0, () =>
+        clinicUsage(trx, clinicId),
+      );
+      const clinic = await clinicSnapshot(trx, clinicId, caller.deviceId, deps, usage);
+      const remaining = Math.max(0, (read.log_last_seq ?? nextCursor) - nextCursor);
       return {
         page: {
           changesJson: read.changes ?? '',
           changeCount: read.count,
-          envelope: { hasMore, nextCursor, remaining, ackSeq, decisions, clinic },
+          envelope: {
+            hasMore: read.has_more,
+            nextCursor,
+            remaining,
+            ackSeq: read.ack_seq ?? 0,
+            decisions: read.decisions,
+            clinic,
+          },
         },
         entities: read.entities ?? {},
       };
@@ -252,28 +287,13 @@ async function readPage(
   );
 }
 
-async function recentDecisions(
-  trx: TenantTransaction,
-  clinicId: string,
-  deviceId: string,
-): Promise<GroupDecision[]> {
-  const rows = await trx
-    .selectFrom('sync_groups')
-    .select(['result'])
-    .where('clinic_id', '=', clinicId)
-    .where('device_id', '=', deviceId)
-    .orderBy('seq', 'desc')
-    .limit(100)
-    .execute();
-  return rows.map((r) => r.result as GroupDecision).reverse();
-}
-
 /** Status, limits, usage and a signed licence lease for the device. */
 export async function clinicSnapshot(
   trx: TenantTransaction,
   clinicId: string,
   deviceId: string,
   deps: Pick<PullDeps, 'now' | 'signingKey' | 'leaseDays'>,
+  usage: CapacityUsage,
 ): Promise<PullResponse['clinic']> {
   const c = await trx
     .selectFrom('clinics')
@@ -288,7 +308,6 @@ export async function clinicSnapshot(
     ])
     .where('id', '=', clinicId)
     .executeTakeFirstOrThrow();
-  const usage = await clinicUsage(trx, clinicId);
   const now = deps.now();
   // The lease lets the device write offline until it expires, never past the paid or trial period.
   const periodEnd =

@@ -19,7 +19,7 @@ import type { SigningKey } from '../../lib/signing-keys';
 import { type Caller, callerOf } from '../../plugins/auth.plugin';
 import { leaseBlock } from './lease.service';
 import type { LiveHub } from './live-hub';
-import { createPullStatements, pullChanges, pullResponseBody } from './pull.service';
+import { createPullCache, pullChanges, pullResponseBody } from './pull.service';
 import { applyPush } from './push.service';
 
 const security = [{ bearer: [] }];
@@ -58,7 +58,7 @@ export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: Signi
   app,
   opts,
 ) => {
-  const pullStatements = createPullStatements();
+  const pullCache = createPullCache();
   // When to use: a device sends its outbox groups, in order; each group is decided exactly once.
   app.post(
     '/push',
@@ -106,7 +106,7 @@ export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: Signi
           now: app.now,
           signingKey: opts.signingKey,
           leaseDays: LICENCE_LEASE_DAYS,
-          statements: pullStatements,
+          cache: pullCache,
         },
         caller,
         request.query.cursor,
