@@ -42,24 +42,16 @@ export class PushLookups {
     private readonly loaded: { codes: Set<string>; dates: Set<string>; tokens: Set<number> },
   ) {}
 
-  /** Reads the decisions, rows, codes and tokens the groups of one push refer to. */
+  /**
+   * Reads the decisions, rows, codes, tokens and leases the groups of one push refer to: one
+   * statement for the decisions, codes, tokens and leases, and one per table for the rows.
+   */
   static async load(
     trx: TenantTransaction,
     clinicId: string,
     deviceId: string,
     groups: readonly MutationGroup[],
   ): Promise<PushLookups> {
-    const mutationIds = groups.map((g) => g.mutationId);
-    const decidedRows = await trx
-      .selectFrom('sync_groups')
-      .select(['mutation_id', 'status', 'code', 'message'])
-      .where('clinic_id', '=', clinicId)
-      .where('mutation_id', 'in', mutationIds)
-      .execute();
-    const decided = new Map<string, DecidedGroup>(
-      decidedRows.map((r) => [r.mutation_id, { status: r.status, code: r.code, message: r.message }]),
-    );
-
     const idsByTable = new Map<string, Set<string>>();
     const want = (entity: SyncedEntityName, id: unknown) => {
       if (typeof id !== 'string') return;
@@ -73,8 +65,8 @@ export class PushLookups {
     const tokens = new Set<number>();
     let codesEdited = false;
     let tokensEdited = false;
+    // Groups decided before are read too (their decision is not known yet): a few rows more at most.
     for (const group of groups) {
-      if (decided.has(group.mutationId)) continue;
       for (const op of group.ops) {
         const entity = SyncedEntityNames.safeParse(op.entity);
         if (!entity.success) continue;
@@ -85,9 +77,10 @@ export class PushLookups {
           if (parent) want(parent.entity, op.data[parent.field]);
           if (entity.data === 'patient' && typeof op.data.patientCode === 'string')
             codes.add(op.data.patientCode);
-          if (entity.data === 'visit' && typeof op.data.visitDate === 'string') {
+          // Only values the database can compare; anything else fails validation before it is asked.
+          if (entity.data === 'visit' && isCalendarDate(op.data.visitDate)) {
             dates.add(op.data.visitDate);
-            if (typeof op.data.tokenNumber === 'number') tokens.add(op.data.tokenNumber);
+            if (isTokenNumber(op.data.tokenNumber)) tokens.add(op.data.tokenNumber);
           }
         } else if (op.op === 'update') {
           if (entity.data === 'patient' && 'patientCode' in op.changed) codesEdited = true;
@@ -96,45 +89,73 @@ export class PushLookups {
         }
       }
     }
+    if (codesEdited) codes.clear();
+    // Only the tokens the request claims (not every visit of the day); others are asked for alone.
+    if (tokensEdited) tokens.clear();
+    const years = new Set<string>();
+    for (const code of codes) {
+      const year = parsePatientCode(code)?.year;
+      if (year !== undefined) years.add(String(year));
+    }
+
+    const { rows: found } = await sql<{
+      decided: { mutation_id: string; status: string; code: string | null; message: string | null }[];
+      codes: string[];
+      tokens: { date: string; token: number }[];
+      leases: { counter: string; scope: string; from: number; to: number }[];
+    }>`
+      SELECT
+        (SELECT coalesce(json_agg(json_build_object(
+            'mutation_id', mutation_id, 'status', status, 'code', code, 'message', message)), '[]'::json)
+         FROM sync_groups
+         WHERE clinic_id = ${clinicId} AND mutation_id = ANY(CAST(${groups.map((g) => g.mutationId)} AS uuid[]))
+        ) AS decided,
+        (SELECT coalesce(json_agg(patient_code), '[]'::json) FROM patients
+         WHERE clinic_id = ${clinicId} AND patient_code = ANY(CAST(${[...codes]} AS text[]))
+        ) AS codes,
+        (SELECT coalesce(json_agg(json_build_object(
+            'date', to_char(visit_date, 'YYYY-MM-DD'), 'token', token_number)), '[]'::json)
+         FROM visits
+         WHERE clinic_id = ${clinicId} AND visit_date = ANY(CAST(${[...dates]} AS date[]))
+           AND token_number = ANY(CAST(${[...tokens]} AS integer[]))
+        ) AS tokens,
+        (SELECT coalesce(json_agg(json_build_object(
+            'counter', counter, 'scope', scope, 'from', from_value, 'to', to_value)), '[]'::json)
+         FROM counter_leases
+         WHERE clinic_id = ${clinicId} AND device_id = ${deviceId}
+           AND ((counter = 'patient_code' AND scope = ANY(CAST(${[...years]} AS text[])))
+             OR (counter = 'queue_token' AND scope = ANY(CAST(${[...dates]} AS text[]))))
+        ) AS leases`.execute(trx);
+    const read = found[0];
+    if (!read) throw new Error('push lookups returned no row');
+    const decided = new Map<string, DecidedGroup>(
+      read.decided.map((r) => [r.mutation_id, { status: r.status, code: r.code, message: r.message }]),
+    );
 
     const rows = new Map<string, Row | null>();
     for (const [table, idSet] of idsByTable) {
       const ids = [...idSet];
-      const found = await sql<Row>`
+      const result = await sql<Row>`
         SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${clinicId} AND id = ANY(${ids})`.execute(trx);
       for (const id of ids) rows.set(`${table}/${id}`, null);
-      for (const row of found.rows) rows.set(`${table}/${String(row.id)}`, row);
+      for (const row of result.rows) rows.set(`${table}/${String(row.id)}`, row);
     }
 
-    let patientCodes: Set<string> | null = null;
-    if (!codesEdited) {
-      patientCodes = new Set();
-      if (codes.size > 0) {
-        const taken = await sql<{ patient_code: string }>`
-          SELECT patient_code FROM patients
-          WHERE clinic_id = ${clinicId} AND patient_code = ANY(${[...codes]})`.execute(trx);
-        for (const r of taken.rows) patientCodes.add(r.patient_code);
-      }
-    }
-    let queueTokens: Set<string> | null = null;
-    if (!tokensEdited) {
-      queueTokens = new Set();
-      // Only the tokens the request claims (not every visit of the day); others are asked for alone.
-      if (dates.size > 0 && tokens.size > 0) {
-        const taken = await sql<{ visit_date: string; token_number: number }>`
-          SELECT to_char(visit_date, 'YYYY-MM-DD') AS visit_date, token_number FROM visits
-          WHERE clinic_id = ${clinicId} AND visit_date = ANY(CAST(${[...dates]} AS date[]))
-            AND token_number = ANY(CAST(${[...tokens]} AS integer[]))`.execute(trx);
-        for (const r of taken.rows) queueTokens.add(tokenKey(r.visit_date, Number(r.token_number)));
-      }
-    }
+    const patientCodes = codesEdited ? null : new Set(read.codes);
+    const queueTokens = tokensEdited
+      ? null
+      : new Set(read.tokens.map((r) => tokenKey(r.date, Number(r.token))));
     const lookups = new PushLookups(trx, clinicId, deviceId, decided, patientCodes, queueTokens, {
       codes,
       dates,
       tokens,
     });
     for (const [key, row] of rows) lookups.rows.set(key, row);
-    await lookups.loadLeases(codes, dates);
+    for (const year of years) lookups.leases.set(`patient_code/${year}`, []);
+    for (const date of dates) lookups.leases.set(`queue_token/${date}`, []);
+    for (const r of read.leases) {
+      lookups.leases.get(`${r.counter}/${r.scope}`)?.push({ from: Number(r.from), to: Number(r.to) });
+    }
     return lookups;
   }
 
@@ -186,28 +207,6 @@ export class PushLookups {
       this.take(this.queueTokens, tokenKey(date, token));
   }
 
-  /** The device's leases of the counters the request's codes (by year) and tokens (by date) come from. */
-  private async loadLeases(codes: ReadonlySet<string>, dates: ReadonlySet<string>): Promise<void> {
-    const years = new Set<string>();
-    for (const code of codes) {
-      const year = parsePatientCode(code)?.year;
-      if (year !== undefined) years.add(String(year));
-    }
-    if (years.size === 0 && dates.size === 0) return;
-    const found = await sql<{ counter: string; scope: string; from_value: number; to_value: number }>`
-      SELECT counter, scope, from_value, to_value FROM counter_leases
-      WHERE clinic_id = ${this.clinicId} AND device_id = ${this.deviceId}
-        AND ((counter = 'patient_code' AND scope = ANY(${[...years]}))
-          OR (counter = 'queue_token' AND scope = ANY(${[...dates]})))`.execute(this.trx);
-    for (const year of years) this.leases.set(`patient_code/${year}`, []);
-    for (const date of dates) this.leases.set(`queue_token/${date}`, []);
-    for (const r of found.rows) {
-      this.leases
-        .get(`${r.counter}/${r.scope}`)
-        ?.push({ from: Number(r.from_value), to: Number(r.to_value) });
-    }
-  }
-
   /** Whether n falls in a block of the counter leased to this device. */
   async inDeviceLease(counter: string, scope: string, n: number): Promise<boolean> {
     const key = `${counter}/${scope}`;
@@ -242,6 +241,20 @@ export class PushLookups {
     set.add(key);
     this.journal.push({ set, key });
   }
+}
+
+/** A 'YYYY-MM-DD' string naming a real calendar day. */
+function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const at = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(at) && new Date(at).toISOString().slice(0, 10) === value;
+}
+
+/** A value PostgreSQL's integer column can hold. */
+function isTokenNumber(value: unknown): value is number {
+  return (
+    Number.isSafeInteger(value) && (value as number) >= -2_147_483_648 && (value as number) <= 2_147_483_647
+  );
 }
 
 function tokenKey(date: string, token: number): string {

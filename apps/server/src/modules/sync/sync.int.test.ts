@@ -612,6 +612,29 @@ describe('push of new records written together', () => {
     });
   });
 
+  it('refuses a check-in dated on a day that does not exist, and only that group', async () => {
+    const { clinic, receptionist, doctor } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const next = await leased(d);
+    const p = next.patient();
+    const res = await d.push(
+      [p],
+      [
+        {
+          ...visitOf(doctor.id, p.id, 7),
+          data: { ...(visitOf(doctor.id, p.id, 7).data as Op), visitDate: '2026-02-30' },
+        },
+      ],
+      [visitOf(doctor.id, p.id, next.token())],
+    );
+    expect(res.res.statusCode).toBe(200);
+    expect(res.json.results.map((r: { status: string; code?: string }) => r.code ?? r.status)).toEqual([
+      'applied',
+      'VALIDATION_FAILED',
+      'applied',
+    ]);
+  });
+
   it('refuses the registrations past the capacity and the check-ins of those patients', async () => {
     const { clinic, receptionist, doctor } = await clinicWithStaff({ max_patients: 3 });
     const d = await device(clinic, receptionist);
