@@ -5,9 +5,10 @@ import type { Row } from './sync-rows';
 
 /**
  * A run of consecutive push groups that only create new records and that every check made in
- * memory already accepts: ids new to the clinic, patient codes and queue tokens unused and in this
- * device's leases, capacity left. Their rows are inserted with one multi-row INSERT per table
- * instead of a savepoint and a statement per group.
+ * memory already accepts: ids not known to exist (one that does makes the table's primary key
+ * refuse the INSERT), patient codes and queue tokens unused and in this device's leases, capacity
+ * left. Their rows are inserted with one multi-row INSERT per table instead of a savepoint and a
+ * statement per group.
  *
  * Invariants:
  * - A group joins a run only after its checks passed against the state the earlier groups of the

@@ -16,6 +16,9 @@ import type { Row } from './sync-rows';
  * would give at the moment of each read:
  *
  * - A row the push writes is forgotten, so the next read of it goes to the database.
+ * - The ids of the records the request creates are not read up front: a create checked for a run
+ *   of new records relies on the table's primary key instead (see CreateRun), and the first create
+ *   decided on its own reads them all for its table.
  * - Codes and tokens taken by rows the push inserts are added as they are inserted, and removed
  *   again when their group rolls back (`mark` / `undo`).
  * - A request that edits a patient's code or a visit's date or token reads those from the database
@@ -27,6 +30,8 @@ export type DecidedGroup = { status: string; code: string | null; message: strin
 
 export class PushLookups {
   private readonly rows = new Map<string, Row | null>();
+  /** Ids of the request's new records, per table, not read yet. */
+  private readonly deferred = new Map<string, Set<string>>();
   private readonly leases = new Map<string, { from: number; to: number }[]>();
   private readonly journal: { set: Set<string>; key: string }[] = [];
 
@@ -53,13 +58,15 @@ export class PushLookups {
     groups: readonly MutationGroup[],
   ): Promise<PushLookups> {
     const idsByTable = new Map<string, Set<string>>();
-    const want = (entity: SyncedEntityName, id: unknown) => {
+    const createdByTable = new Map<string, Set<string>>();
+    const add = (into: Map<string, Set<string>>, entity: SyncedEntityName, id: unknown) => {
       if (typeof id !== 'string') return;
       const table = syncedEntities[entity].table;
-      const ids = idsByTable.get(table) ?? new Set<string>();
+      const ids = into.get(table) ?? new Set<string>();
       ids.add(id);
-      idsByTable.set(table, ids);
+      into.set(table, ids);
     };
+    const want = (entity: SyncedEntityName, id: unknown) => add(idsByTable, entity, id);
     const codes = new Set<string>();
     const dates = new Set<string>();
     const tokens = new Set<number>();
@@ -70,7 +77,9 @@ export class PushLookups {
       for (const op of group.ops) {
         const entity = SyncedEntityNames.safeParse(op.entity);
         if (!entity.success) continue;
-        want(entity.data, op.id);
+        // The ids of new records are read only if a create is decided on its own (see `row`).
+        if (op.op === 'create') add(createdByTable, entity.data, op.id);
+        else want(entity.data, op.id);
         const policy: EntityPolicy = syncPolicy[entity.data];
         const parent = policy.parent;
         if (op.op === 'create') {
@@ -151,6 +160,7 @@ export class PushLookups {
       tokens,
     });
     for (const [key, row] of rows) lookups.rows.set(key, row);
+    for (const [table, ids] of createdByTable) lookups.deferred.set(table, ids);
     for (const year of years) lookups.leases.set(`patient_code/${year}`, []);
     for (const date of dates) lookups.leases.set(`queue_token/${date}`, []);
     for (const r of read.leases) {
@@ -159,14 +169,34 @@ export class PushLookups {
     return lookups;
   }
 
-  /** The row as the database has it now (undefined when the clinic has no such row). */
+  /**
+   * The row as the database has it now (undefined when the clinic has no such row). The first
+   * read of a new record's id reads the ids of every new record of that table in the request.
+   */
   async row(table: string, id: string): Promise<Row | undefined> {
     const key = `${table}/${id}`;
     const cached = this.rows.get(key);
     if (cached !== undefined) return cached ?? undefined;
+    const deferred = this.deferred.get(table);
+    if (deferred?.has(id)) {
+      this.deferred.delete(table);
+      const ids = [...deferred].filter((d) => !this.rows.has(`${table}/${d}`));
+      const found = await sql<Row>`
+        SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${this.clinicId} AND id = ANY(${ids})`.execute(
+        this.trx,
+      );
+      for (const d of ids) this.rows.set(`${table}/${d}`, null);
+      for (const row of found.rows) this.rows.set(`${table}/${String(row.id)}`, row);
+      return this.rows.get(key) ?? undefined;
+    }
     const { rows } = await sql<Row>`
       SELECT * FROM ${sql.table(table)} WHERE clinic_id = ${this.clinicId} AND id = ${id}`.execute(this.trx);
     return rows[0];
+  }
+
+  /** The row if it has been read (null: read, and the clinic has none), undefined when not read yet. */
+  known(table: string, id: string): Row | null | undefined {
+    return this.rows.get(`${table}/${id}`);
   }
 
   /** Call before writing a row: later reads of it go to the database. */

@@ -442,10 +442,25 @@ function refuseFutureTimestamps(ctx: PushContext, data: Record<string, unknown>)
 }
 
 function loadRow(ctx: PushContext, table: string, id: string): Promise<Row | undefined> {
-  // A row a group of the current run creates is not in the database yet: that group is decided alone.
+  refuseRunRow(ctx, table, id);
+  return ctx.lookups.row(table, id);
+}
+
+/** A row a group of the current run creates is not in the database yet: that group is decided alone. */
+function refuseRunRow(ctx: PushContext, table: string, id: string): void {
   if (ctx.run.creates(table, id) || ctx.joining?.some((r) => r.table === table && r.id === id))
     throw new Unbatchable();
-  return ctx.lookups.row(table, id);
+}
+
+/**
+ * Whether the clinic already has the row a create names. While a group is checked for a run, only
+ * what was read already counts: an id that exists unread fails the run's INSERT on the table's
+ * primary key, and the run's groups are then decided one by one, this one as a CONFLICT.
+ */
+async function createdRowExists(ctx: PushContext, table: string, id: string): Promise<boolean> {
+  if (!ctx.joining) return (await loadRow(ctx, table, id)) !== undefined;
+  refuseRunRow(ctx, table, id);
+  return Boolean(ctx.lookups.known(table, id));
 }
 
 async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
@@ -566,7 +581,7 @@ async function prepareCreate(
     throw new Refusal('VALIDATION_FAILED', `The ${name} record is not valid`, zodDetails(parsed.error));
   const data = parsed.data as Record<string, unknown>;
   refuseFutureTimestamps(ctx, data);
-  if (await loadRow(ctx, def.table, op.id))
+  if (await createdRowExists(ctx, def.table, op.id))
     throw new Refusal('CONFLICT', `This ${name} record already exists`);
   if (policy.parent) await assertParentEditable(ctx, policy.parent, data);
   if (policy.capacity === 'patients') await reservePatient(ctx);

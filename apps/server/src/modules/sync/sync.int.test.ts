@@ -612,6 +612,29 @@ describe('push of new records written together', () => {
     });
   });
 
+  it('refuses a registration of a record the server already has, the others of the request applying', async () => {
+    const { clinic, receptionist } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const next = await leased(d);
+    const p1 = next.patient();
+    await d.push([p1]);
+    const again = {
+      ...p1,
+      data: { ...(p1.data as Op), patientCode: (next.patient().data as Op).patientCode },
+    };
+    const p2 = next.patient();
+    const p3 = next.patient();
+    const res = await d.push([p2], [again], [p3]);
+    expect(res.json.results.map((r: { status: string; code?: string }) => r.code ?? r.status)).toEqual([
+      'applied',
+      'CONFLICT',
+      'applied',
+    ]);
+    const { rows } = await sql<{ id: string }>`
+      SELECT id FROM patients WHERE clinic_id = ${clinic.id}`.execute(t.tdb.db.owner);
+    expect(rows.map((r) => r.id).sort()).toEqual([p1.id, p2.id, p3.id].sort());
+  });
+
   it('refuses a check-in dated on a day that does not exist, and only that group', async () => {
     const { clinic, receptionist, doctor } = await clinicWithStaff();
     const d = await device(clinic, receptionist);
