@@ -191,8 +191,11 @@ function pageQuery(
     )
     SELECT s.last_seq AS log_last_seq, s.min_seq,
       (SELECT last_seq FROM bounds) AS last_seq,
-      EXISTS (SELECT 1 FROM change_log c
-              WHERE c.clinic_id = ${clinicId} AND c.seq > (SELECT last_seq FROM bounds)) AS has_more,
+      -- The first entry after the page, found through the (clinic_id, seq) index (an EXISTS here
+      -- was planned as a sequential scan from the log's start, slower with every page).
+      (SELECT c.seq FROM change_log c
+        WHERE c.clinic_id = ${clinicId} AND c.seq > (SELECT last_seq FROM bounds)
+        ORDER BY c.seq LIMIT 1) IS NOT NULL AS has_more,
       (SELECT last_group_seq FROM device_sync_state
         WHERE clinic_id = ${clinicId} AND device_id = ${deviceId}) AS ack_seq,
       (SELECT coalesce(json_agg(g.result ORDER BY g.seq), '[]'::json)
