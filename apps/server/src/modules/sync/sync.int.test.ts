@@ -635,6 +635,30 @@ describe('push of new records written together', () => {
     expect(rows.map((r) => r.id).sort()).toEqual([p1.id, p2.id, p3.id].sort());
   });
 
+  it('applies a group that registers and checks in together, and refuses one that checks in before registering', async () => {
+    const { clinic, receptionist, doctor } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const next = await leased(d);
+    const p1 = next.patient();
+    const p2 = next.patient();
+    const p3 = next.patient();
+    const res = await d.push(
+      [p1, visitOf(doctor.id, p1.id, next.token())],
+      [visitOf(doctor.id, p2.id, next.token()), p2],
+      [p3, visitOf(doctor.id, p3.id, next.token())],
+    );
+    expect(res.json.results.map((r: { status: string; code?: string }) => r.code ?? r.status)).toEqual([
+      'applied',
+      'NOT_FOUND',
+      'applied',
+    ]);
+    const { rows } = await sql<{ patient_id: string }>`
+      SELECT patient_id FROM visits WHERE clinic_id = ${clinic.id} ORDER BY token_number`.execute(
+      t.tdb.db.owner,
+    );
+    expect(rows.map((r) => r.patient_id)).toEqual([p1.id, p3.id]);
+  });
+
   it('refuses a check-in dated on a day that does not exist, and only that group', async () => {
     const { clinic, receptionist, doctor } = await clinicWithStaff();
     const d = await device(clinic, receptionist);
