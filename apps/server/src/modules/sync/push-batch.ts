@@ -14,10 +14,12 @@ import type { Row } from './sync-rows';
  * - A group joins a run only after its checks passed against the state the earlier groups of the
  *   request (run included) leave behind, so applying the run at once gives each group the result
  *   it would get alone: applied, without notice.
- * - No group of a run reads or names a row another group of the same run creates (`pending`):
- *   such a group ends the run and is decided on its own after the run is written.
- * - Tables are written in the order their first row appears in the run, so a row created by an
- *   earlier group (a visit's patient) exists before a later group's row refers to it.
+ * - No group of a run reads a row another group of the run creates (`pending`; its checks would
+ *   need it in the database), and no row names one created after it (`accepts`): such a group
+ *   ends the run and is decided on its own after the run is written.
+ * - Tables are written in the order their first row appears in the run, and a row may name a row
+ *   of the run only if that row's table comes no later, so a row created by an earlier group (a
+ *   visit's patient) exists before a later group's row refers to it.
  * - If the database refuses any of these statements, the caller rolls back to the savepoint taken
  *   before them, restores the in-memory state to `start`, and decides the run's groups one by one.
  */
