@@ -586,18 +586,18 @@ describe('sync engine: pulling ahead', () => {
 
   it("asks for the next page as soon as the answer's head says where this one ends", async () => {
     const { server, store, engine } = await desk({ pullLimit: 1 });
-    server.changes = [1, 2, 3].map((seq) => serverPatient(seq));
+    server.changes = [1, 2, 3, 4, 5].map((seq) => serverPatient(seq));
     server.heads = true;
     server.hold('pull');
     engine.start();
     await settle();
-    // Page 1's body has not arrived, yet page 2 is already asked for; no further than one ahead.
-    expect(server.pulls).toEqual([0, 1]);
+    // Page 1's body has not arrived, yet pages 2 and 3 are already asked for; no further ahead.
+    expect(server.pulls).toEqual([0, 1, 2]);
     expect(store.cursorState().cursor).toBe(0);
     server.release('pull');
     await settle();
-    expect(server.pulls).toEqual([0, 1, 2]);
-    expect(store.cursorState()).toMatchObject({ cursor: 3, bootstrapped: true });
+    expect(server.pulls).toEqual([0, 1, 2, 3, 4]);
+    expect(store.cursorState()).toMatchObject({ cursor: 5, bootstrapped: true });
   });
 
   it('drops a request made from a head that disagrees with its page, and asks again from the page', async () => {
@@ -645,5 +645,24 @@ describe('sync engine: pulling ahead', () => {
     expect(server.pulls).toEqual([0, 1, 0, 1, 2]);
     expect(store.cursorState()).toMatchObject({ cursor: 3, bootstrapped: true });
     expect(store.patients.byCode('PT-SKH-2025-0003')).not.toBeNull();
+  });
+
+  it('a page that fails to apply drops both pages asked for ahead from heads, and resumes from the cursor', async () => {
+    const { server, store, make, clock } = await desk({ pullLimit: 1 });
+    server.changes = [1, 2, 3, 4, 5].map((seq) => serverPatient(seq));
+    server.heads = true;
+    let failures = 1;
+    const { wrapped } = watched(store, server, (cursor) => cursor === 2 && failures-- > 0);
+    const engine = make({ store: wrapped });
+    await engine.syncNow();
+    expect(engine.status().lastError).toMatchObject({ message: 'disk full' });
+    // Pages 3 and 4 were asked for while page 2 was applied; neither is kept.
+    expect(server.pulls).toEqual([0, 1, 2, 3]);
+    expect(store.cursorState()).toMatchObject({ cursor: 1, bootstrapped: false });
+    expect(store.patients.byCode('PT-SKH-2025-0003')).toBeNull();
+    await clock.advance(60_000);
+    await settle();
+    expect(server.pulls.slice(4)).toEqual([1, 2, 3, 4]);
+    expect(store.cursorState()).toMatchObject({ cursor: 5, bootstrapped: true });
   });
 });

@@ -3,7 +3,9 @@
  *
  * Invariants:
  * - One cycle at a time: push every pending group (oldest first, in batches), top up counter
- *   blocks, then pull pages until the server has no more. A local write or a live poke during a
+ *   blocks, then pull pages until the server has no more. Pull pages are asked for up to two
+ *   ahead of the one being applied, each once the one before it has been answered; the cursor
+ *   moves only when a page's transaction commits, and a failure drops every request ahead. A local write or a live poke during a
  *   cycle asks for exactly one more cycle after it.
  * - A network failure (or a 5xx) rejects the cycle, and the retry scheduler tries again on its own
  *   with exponential backoff and jitter — nothing waits for the next local write.
@@ -190,40 +192,82 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
     readonly cursor: number;
     readonly page: Promise<PullResponse>;
     head: PullHead | null;
-    onHead: (() => void) | null;
+    /** The page after this one has been asked for. */
+    followed: boolean;
   }
 
-  function requestPage(cursor: number): InFlightPull {
-    // The head may be reported at any time, even before `pull` returns: it lands on this object.
-    const known: Pick<InFlightPull, 'head' | 'onHead'> = { head: null, onHead: null };
-    const page = transport.pull(cursor, pullLimit, {
-      onHead(end) {
-        known.head = end;
-        known.onHead?.();
+  /**
+   * Pages asked for ahead of the one being applied, at most. Each is asked for only once the page
+   * before it has been answered (so the server reads one page of a device at a time); two ahead
+   * keep PostgreSQL busy while the device parses and applies.
+   */
+  const PAGES_AHEAD = 2;
+
+  /**
+   * Pull requests in order: the first is the page to apply next, each later one asked for from
+   * where the one before it ends. `ask` extends it as heads arrive.
+   */
+  function pullQueue(first: number) {
+    const queue: InFlightPull[] = [];
+    const ask = () => {
+      for (;;) {
+        const last = queue.at(-1);
+        if (!last || last.followed || !last.head?.hasMore || queue.length > PAGES_AHEAD) return;
+        last.followed = true;
+        queue.push(request(last.head.nextCursor));
+      }
+    };
+    const request = (cursor: number): InFlightPull => {
+      // The head may be reported at any time, even before `pull` returns: it lands on this object.
+      const known: Pick<InFlightPull, 'head' | 'followed'> = { head: null, followed: false };
+      const page = transport.pull(cursor, pullLimit, {
+        onHead(end) {
+          known.head = end;
+          ask();
+        },
+      });
+      // An abandoned request (a page before it failed to apply) must not surface as unhandled.
+      page.catch(() => undefined);
+      return Object.assign(known, { cursor, page });
+    };
+    queue.push(request(first));
+    ask();
+    return {
+      /** The request of the page to apply next. */
+      current: (): InFlightPull | undefined => queue[0],
+      /**
+       * Takes the page just answered as the truth about where it ends: requests made from a head
+       * that disagrees with it are dropped, and the next one is asked for if it is not yet.
+       */
+      answered(page: PullResponse): void {
+        const current = queue[0];
+        if (!current) return;
+        const next = queue[1];
+        if (!page.hasMore || (next !== undefined && next.cursor !== page.nextCursor)) queue.length = 1;
+        current.head = { nextCursor: page.nextCursor, hasMore: page.hasMore };
+        current.followed = queue.length > 1;
+        ask();
       },
-    });
-    // An abandoned request (the page before it failed to apply) must not surface as unhandled.
-    page.catch(() => undefined);
-    return Object.assign(known, { cursor, page });
+      /** Moves on to the next page, once the current one is applied. */
+      advance: (): void => {
+        queue.shift();
+        ask();
+      },
+    };
   }
 
   async function pullAll(): Promise<void> {
     // Once per cycle: a server that keeps answering RESET_REQUIRED must not make the engine spin.
     let rebootstrapped = false;
-    let current = requestPage(store.cursorState().cursor);
+    // The next pages are asked for as soon as the current one's end is known — from its head while
+    // its body is still arriving, else from its body — and always before it is applied, so the
+    // server reads ahead while the device receives and applies. The cursor still moves only when
+    // a page's transaction commits: if applying fails, the requests ahead are abandoned (their
+    // answers ignored) and the next cycle starts again from the stored cursor.
+    let pages = pullQueue(store.cursorState().cursor);
     for (;;) {
-      // The next page is asked for as soon as this one's end is known — from its head while its
-      // body is still arriving, else from its body — and always before this page is applied, so
-      // the server reads the next page while the device receives and applies this one. The cursor
-      // still moves only when a page's transaction commits: if applying fails, the request ahead
-      // is abandoned (its answer ignored) and the next cycle starts again from the stored cursor.
-      const ahead: { next: InFlightPull | null } = { next: null };
-      const askAhead = (end: PullHead | null) => {
-        if (ahead.next === null && end?.hasMore) ahead.next = requestPage(end.nextCursor);
-      };
-      const inFlight = current;
-      inFlight.onHead = () => askAhead(inFlight.head);
-      askAhead(inFlight.head);
+      const inFlight = pages.current();
+      if (!inFlight) return;
       let page: PullResponse;
       try {
         page = await inFlight.page;
@@ -232,16 +276,12 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
           rebootstrapped = true;
           store.resetForRebootstrap();
           store.setCursorState({ cursor: 0, bootstrapped: false, progress: null });
-          current = requestPage(0);
+          pages = pullQueue(0);
           continue;
         }
         throw error;
-      } finally {
-        inFlight.onHead = null;
       }
-      // The body is the truth: a request made from a head that disagrees with it is dropped.
-      if (!page.hasMore || ahead.next?.cursor !== page.nextCursor) ahead.next = null;
-      askAhead(page);
+      pages.answered(page);
       const state = store.cursorState();
       // Records the page's decisions too, in the same transaction as its rows.
       store.applyPull(page);
@@ -252,8 +292,8 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
         emit({ progress: page.hasMore ? progress : null });
       }
       evaluateAccess(page);
-      if (ahead.next === null) return;
-      current = ahead.next;
+      if (!page.hasMore) return;
+      pages.advance();
     }
   }
 
