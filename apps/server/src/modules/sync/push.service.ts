@@ -44,6 +44,9 @@ export type PushDeps = { db: Kysely<DB>; now: () => Date };
 /** How far ahead of the server's clock a device timestamp may be before it is refused. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
+/** How long a licence lease lets a device write offline, at most (never past the clinic's period). */
+export const LICENCE_LEASE_DAYS = 7;
+
 class Refusal extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -324,8 +327,16 @@ function groupRefusal(ctx: PushContext, group: MutationGroup): GroupResult | nul
     );
   }
   if (!ctx.clinic.writable) {
+    // A write dated before the trial or paid period ended was made under a valid licence lease
+    // (leases never outlast the period) and is accepted when its device comes back online — but
+    // only for as long as a lease lasts, so a device clock set back cannot keep a lapsed clinic
+    // writing.
     const until = ctx.clinic.writableUntil;
-    if (!until || createdAt >= until.getTime()) {
+    if (
+      !until ||
+      createdAt >= until.getTime() ||
+      ctx.now.getTime() >= until.getTime() + LICENCE_LEASE_DAYS * 86_400_000
+    ) {
       return refused(
         group,
         'SUBSCRIPTION_INACTIVE',

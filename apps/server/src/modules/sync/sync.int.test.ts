@@ -10,6 +10,7 @@ import {
   type TestClinic,
   type TestUser,
 } from '../../testing/test-app';
+import { LICENCE_LEASE_DAYS } from './push.service';
 
 let t: TestApp;
 
@@ -27,13 +28,14 @@ type Op = Record<string, unknown>;
 async function device(clinic: TestClinic, user: TestUser) {
   const session: SignedIn = await t.login(user);
   let seq = 0;
-  const push = async (...groups: Op[][]) => {
+  /** Pushes groups the device dated `createdAt` (its clock when they were written). */
+  const pushDated = async (createdAt: Date, ...groups: Op[][]) => {
     const body = {
       ...versions,
       groups: groups.map((ops) => ({
         mutationId: randomUUID(),
         seq: ++seq,
-        createdAt: new Date().toISOString(),
+        createdAt: createdAt.toISOString(),
         ops,
       })),
     };
@@ -45,6 +47,7 @@ async function device(clinic: TestClinic, user: TestUser) {
     });
     return { res, body, json: res.json() };
   };
+  const push = (...groups: Op[][]) => pushDated(new Date(), ...groups);
   const pull = async (cursor = 0, limit = 1000) =>
     t.app.inject({
       method: 'GET',
@@ -60,7 +63,7 @@ async function device(clinic: TestClinic, user: TestUser) {
         payload: { ...versions, counter, scope, size },
       })
     ).json();
-  return { session, push, pull, lease, clinic, user, setSeq: (n: number) => (seq = n) };
+  return { session, push, pushDated, pull, lease, clinic, user, setSeq: (n: number) => (seq = n) };
 }
 
 function patient(registeredBy: string, code: string, fields: Record<string, unknown> = {}): Op {
@@ -793,6 +796,35 @@ describe('subscription and capacity', () => {
     const pulled = await d.pull();
     expect(pulled.statusCode).toBe(200);
     expect(pulled.json().clinic.status).toBe('expired');
+  });
+
+  it('takes writes dated before the trial ended for as long as a licence lease lasts, and none dated after', async () => {
+    const day = 86_400_000;
+    const { clinic, receptionist } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const endTrial = (daysAgo: number) =>
+      t.tdb.db.owner
+        .updateTable('clinics')
+        .set({ subscription_status: 'trial', trial_ends_at: new Date(Date.now() - daysAgo * day) })
+        .where('id', '=', clinic.id)
+        .execute();
+    const code = () => formatProvisionalPatientCode(clinic.code, 2026, uuidv7());
+
+    // Ended yesterday: a registration made offline two days ago still counts; one from this
+    // morning was made after the end, when the desk's lease had already lapsed.
+    await endTrial(1);
+    const late = await d.pushDated(new Date(Date.now() - 2 * day), [patient(receptionist.id, code())]);
+    expect(late.json.results[0].status).toBe('applied');
+    const after = await d.pushDated(new Date(Date.now() - day / 2), [patient(receptionist.id, code())]);
+    expect(after.json.results[0]).toMatchObject({ status: 'refused', code: 'SUBSCRIPTION_INACTIVE' });
+
+    // Ended more than a lease ago: a write dated before the end is refused too, so a device whose
+    // clock is set back cannot keep writing.
+    await endTrial(LICENCE_LEASE_DAYS + 1);
+    const backdated = await d.pushDated(new Date(Date.now() - (LICENCE_LEASE_DAYS + 2) * day), [
+      patient(receptionist.id, code()),
+    ]);
+    expect(backdated.json.results[0]).toMatchObject({ status: 'refused', code: 'SUBSCRIPTION_INACTIVE' });
   });
 
   it('refuses the patient over the limit with CAPACITY_EXCEEDED and the record stays with the refusal', async () => {

@@ -20,14 +20,13 @@ import { type Caller, callerOf } from '../../plugins/auth.plugin';
 import { leaseBlock } from './lease.service';
 import type { LiveHub } from './live-hub';
 import { createPullCache, pullChanges, pullResponseBody } from './pull.service';
-import { applyPush } from './push.service';
+import { applyPush, LICENCE_LEASE_DAYS } from './push.service';
 
 const security = [{ bearer: [] }];
 
 // Sync bodies hold thousands of rows built by typed code: documented by their schemas, but sent
 // without re-validating every row on the way out (the compression plugin gzips them).
 const fastSerializer = () => (data: unknown) => JSON.stringify(data);
-export const LICENCE_LEASE_DAYS = 7;
 
 /** The caller must be a clinic user on a registered device: sync is per device. */
 function syncCaller(caller: Caller): Caller & { clinicId: string; deviceId: string } {
