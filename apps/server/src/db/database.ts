@@ -54,8 +54,11 @@ export async function openDatabase(
 }
 
 function openPostgres(url: string, appUrl: string, appPoolSize: number): Database {
-  const ownerPool = new pg.Pool({ connectionString: url, max: 5, types: pgTypes() });
-  const appPool = new pg.Pool({ connectionString: appUrl, max: appPoolSize, types: pgTypes() });
+  // No JIT: the server's statements are short, and one whose estimated cost crosses the JIT
+  // threshold (a sync page of thousands of rows built as JSON) spends seconds compiling.
+  const options = '-c jit=off';
+  const ownerPool = new pg.Pool({ connectionString: url, max: 5, types: pgTypes(), options });
+  const appPool = new pg.Pool({ connectionString: appUrl, max: appPoolSize, types: pgTypes(), options });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   ownerPool.on('error', () => undefined);
   appPool.on('error', () => undefined);

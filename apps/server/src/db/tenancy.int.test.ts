@@ -186,3 +186,13 @@ describe('clinic-bound transactions', () => {
     expect(after.map((r) => r.id)).toEqual([userB]);
   });
 });
+
+// Only PostgreSQL has a JIT compiler to turn off; the embedded database is built without one.
+describe.runIf(process.env.DATABASE_URL)('connections', () => {
+  it('run without JIT compilation, for requests and for the owner', async () => {
+    for (const db of [tdb.db.app, tdb.db.owner]) {
+      const { rows } = await sql<{ jit: string }>`SHOW jit`.execute(db);
+      expect(rows[0]?.jit).toBe('off');
+    }
+  });
+});
