@@ -32,17 +32,7 @@ import {
 import { createFakeClock, type FakeClock } from '../../packages/sync-client/src/fake-clock';
 import { changeLog } from './server-state';
 
-/** A seeded uniform PRNG in [0, 1) (mulberry32): the same seed gives the same faults. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../apps/server/src/testing/seeded-random';
 
 /** The real server, listening on a free port of 127.0.0.1. */
 export interface SyncServer {

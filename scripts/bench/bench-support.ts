@@ -13,6 +13,7 @@ import {
   createHttpTransport,
   createSyncEngine,
   createTokenKeeper,
+  observeSyncStore,
   type SyncEngine,
   type SyncStore,
   type SyncTransport,
@@ -27,6 +28,7 @@ import { deriveAppUrl, loadConfig } from '../../apps/server/src/config';
 import { openDatabase } from '../../apps/server/src/db/database';
 import { migrateToLatest } from '../../apps/server/src/db/migrate';
 import { hashPassword } from '../../apps/server/src/lib/passwords';
+import { seededRandom } from '../../apps/server/src/testing/seeded-random';
 
 /** Percentile of a sorted-on-demand sample (nearest rank). */
 export function percentile(samples: readonly number[], p: number): number {
@@ -157,29 +159,10 @@ export interface StoreObserver {
 
 /** The store as the sync engine sees it, telling `observer` about pulls and push results. */
 export function observedStore(store: LocalStore, observer: StoreObserver): SyncStore {
-  return {
-    pendingGroups: (limit) => store.pendingGroups(limit),
-    pendingCount: () => store.pendingCount(),
-    recordPushResults(results) {
-      store.recordPushResults(results);
-      observer.pushed?.(results);
-    },
-    applyPull(page) {
-      const started = performance.now();
-      store.applyPull(page);
-      observer.pulled?.(page, performance.now() - started);
-    },
-    cursorState: () => store.cursorState(),
-    setCursorState: (patch) => store.setCursorState(patch),
-    resetForRebootstrap: () => {
-      store.resetForRebootstrap();
-    },
-    counterRemaining: (counter, scope) => store.counterRemaining(counter, scope),
-    addCounterBlock: (lease) => {
-      store.addCounterBlock(lease);
-    },
-    setReadOnly: (reason) => store.setReadOnly(reason),
-  };
+  return observeSyncStore(store, {
+    afterPush: (results) => observer.pushed?.(results),
+    afterPull: (page, applyMs) => observer.pulled?.(page, applyMs),
+  });
 }
 
 export interface BenchDeviceOptions {
@@ -266,18 +249,6 @@ export async function syncOnce(engine: SyncEngine): Promise<void> {
   await engine.syncNow();
   const error = engine.status().lastError;
   if (error !== null) throw new Error(`Sync failed: ${error.message}`);
-}
-
-/** A small seeded random generator (mulberry32), so every run types the same queries. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 export interface SearchablePatient {

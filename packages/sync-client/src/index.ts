@@ -2,6 +2,7 @@ export { type AuthClient, createAuthClient, createTokenKeeper } from './auth-cli
 export { type BackoffOptions, backoffDelay } from './backoff.policy';
 export { type Cancel, type Clock, systemClock } from './clock';
 export { createHttpTransport, errorFromResponse, type HttpTransportOptions } from './http-transport';
+export { observeSyncStore, type SyncStoreHooks } from './observed-store';
 export {
   createRetryScheduler,
   type RetryScheduler,

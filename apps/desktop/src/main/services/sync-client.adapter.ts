@@ -15,6 +15,7 @@ import {
   createSyncEngine,
   createTokenKeeper,
   type EngineStatus,
+  observeSyncStore,
   type SyncEngine,
   type SyncStore,
   TransportError,
@@ -101,11 +102,8 @@ export type RowsChanged = (entities: readonly string[]) => void;
 
 /** The store as the engine sees it, reporting changed entities after each pull page and push result. */
 export function observedSyncStore(store: LocalStore, onRowsChanged: RowsChanged): SyncStore {
-  return {
-    pendingGroups: (limit) => store.pendingGroups(limit),
-    pendingCount: () => store.pendingCount(),
-    recordPushResults(results) {
-      store.recordPushResults(results);
+  return observeSyncStore(store, {
+    afterPush(results) {
       const entities = new Set<string>(['sync']);
       for (const result of results) {
         if (result.status === 'applied')
@@ -113,24 +111,13 @@ export function observedSyncStore(store: LocalStore, onRowsChanged: RowsChanged)
       }
       onRowsChanged([...entities]);
     },
-    applyPull(page) {
-      store.applyPull(page);
+    afterPull(page) {
       const entities = new Set(page.changes.map((change) => change.entity));
       // The store records the page's push decisions too: a refusal learned here changes the sync centre.
       if (page.decisions.some((decision) => decision.status === 'refused')) entities.add('sync');
       if (entities.size > 0) onRowsChanged([...entities]);
     },
-    cursorState: () => store.cursorState(),
-    setCursorState: (patch) => store.setCursorState(patch),
-    resetForRebootstrap: () => {
-      store.resetForRebootstrap();
-    },
-    counterRemaining: (counter, scope) => store.counterRemaining(counter, scope),
-    addCounterBlock: (lease) => {
-      store.addCounterBlock(lease);
-    },
-    setReadOnly: (reason) => store.setReadOnly(reason),
-  };
+  });
 }
 
 /** A running sync for one signed-in session. */
