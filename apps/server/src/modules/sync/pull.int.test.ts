@@ -65,6 +65,9 @@ async function pullAll(session: SignedIn, limit: number) {
   }
 }
 
+/** Text that JSON must escape: quotes, a backslash, a newline, a tab, a control character, non-ASCII. */
+const ADDRESS_TO_ESCAPE = 'Flat "2B"\\ Main St.\nBlock\t7 \u0001 — Zürich 東京';
+
 describe('pull pages written as JSON by PostgreSQL', () => {
   it('carry every row exactly as the row converted in Node: timestamps, dates, nulls, numbers, booleans, JSON', async () => {
     const owner = t.tdb.db.owner;
@@ -87,7 +90,7 @@ describe('pull pages written as JSON by PostgreSQL', () => {
     );
     await sql`
       UPDATE patients SET created_at = '2026-03-04 05:06:07.123999+00', weight_kg = 61.25, email = NULL,
-        deleted_at = '2026-03-05 00:00:00.000001+00'
+        deleted_at = '2026-03-05 00:00:00.000001+00', address = ${ADDRESS_TO_ESCAPE}
       WHERE id = (SELECT id FROM patients WHERE clinic_id = ${clinic.clinicId} ORDER BY id LIMIT 1)`.execute(
       owner,
     );
@@ -134,6 +137,7 @@ describe('pull pages written as JSON by PostgreSQL', () => {
       createdAt: '2026-03-04T05:06:07.123Z',
       weightKg: 61.25,
       email: null,
+      address: ADDRESS_TO_ESCAPE,
     });
     const hb = changes.find((c) => c.data.code === 'HB');
     expect(hb).toMatchObject({

@@ -116,8 +116,9 @@ async function loadWireTables(trx: TenantTransaction): Promise<ReadonlyMap<strin
     ...syncedEntityNames.map((name) => ({ table: syncedEntities[name].table, entity: name, columns: null })),
     ...Object.entries(EXTRA_ENTITIES).map(([table, wire]) => ({ table, ...wire })),
   ];
-  const { rows } = await sql<{ table_name: string; name: string; timestamptz: boolean }>`
-    SELECT c.relname AS table_name, a.attname AS name, a.atttypid = 'timestamptz'::regtype AS timestamptz
+  const { rows } = await sql<{ table_name: string; name: string; type: string; nullable: boolean }>`
+    SELECT c.relname AS table_name, a.attname AS name, a.atttypid::regtype::text AS type,
+      NOT a.attnotnull AS nullable
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
     WHERE a.attrelid = ANY(SELECT to_regclass(t) FROM unnest(${tables.map((t) => t.table)}::text[]) AS t)
       AND a.attnum > 0 AND NOT a.attisdropped
@@ -126,7 +127,7 @@ async function loadWireTables(trx: TenantTransaction): Promise<ReadonlyMap<strin
   for (const wire of tables) {
     const columns = rows
       .filter((r) => r.table_name === wire.table && (wire.columns === null || wire.columns.includes(r.name)))
-      .map((r) => ({ name: r.name, timestamptz: r.timestamptz }));
+      .map((r) => ({ name: r.name, type: r.type, nullable: r.nullable }));
     if (columns.length > 0)
       out.set(wire.table, { entity: wire.entity, recordSql: wireRecordSql('t', columns) });
   }
@@ -162,10 +163,10 @@ function pageQuery(
   const branches = [...tables].map(
     ([table, wire]) => sql`
       SELECT k.seq, ${sql.lit(wire.entity)} AS entity,
-        '{"seq":' || k.seq || ',"entity":' || ${sql.lit(JSON.stringify(wire.entity))} || ',"id":"' || k.row_id
-          || '","version":' || greatest(k.version, 1) || ',"op":"'
-          || CASE WHEN k.deleted THEN 'delete' WHEN k.version <= 1 THEN 'create' ELSE 'update' END
-          || '","data":' || ${sql.raw(wire.recordSql)} || '}' AS change
+        concat('{"seq":', k.seq, ${sql.lit(`,"entity":${JSON.stringify(wire.entity)},"id":"`)}, k.row_id,
+          '","version":', greatest(k.version, 1), ',"op":"',
+          CASE WHEN k.deleted THEN 'delete' WHEN k.version <= 1 THEN 'create' ELSE 'update' END,
+          '","data":', ${sql.raw(wire.recordSql)}, '}') AS change
       FROM page k JOIN ${sql.table(table)} t ON t.clinic_id = k.clinic_id AND t.id = k.row_id
       WHERE k.entity = ${sql.lit(table)}`,
   );
@@ -179,7 +180,8 @@ function pageQuery(
       WHERE clinic_id = ${clinicId} AND seq > ${cursor} ORDER BY seq LIMIT ${limit}
     ),
     bounds AS (SELECT max(seq) AS last_seq FROM page),
-    changes AS MATERIALIZED (${changes}),
+    -- Read once, by the aggregate below, so never materialized: a page's text would spill to disk.
+    changes AS (${changes}),
     device_state AS (
       UPDATE device_sync_state SET last_pull_cursor = coalesce((SELECT last_seq FROM bounds), ${cursor}),
         last_pull_at = ${now}
@@ -202,11 +204,15 @@ function pageQuery(
          FROM (SELECT result, seq FROM sync_groups
                WHERE clinic_id = ${clinicId} AND device_id = ${deviceId}
                ORDER BY seq DESC LIMIT 100) g) AS decisions,
-      (SELECT count(*) FROM changes)::int AS count,
-      (SELECT string_agg(change, ',' ORDER BY seq) FROM changes) AS changes,
+      a.count, a.changes,
       (SELECT json_object_agg(entity, n)
-         FROM (SELECT entity, count(*)::int AS n FROM changes GROUP BY entity) e) AS entities
-    FROM (SELECT 1) AS one LEFT JOIN clinic_sync_state s ON s.clinic_id = ${clinicId}`;
+         FROM (SELECT entity, count(*)::int AS n FROM unnest(a.entities) AS entity GROUP BY entity) e) AS entities
+    FROM (SELECT 1) AS one LEFT JOIN clinic_sync_state s ON s.clinic_id = ${clinicId}
+    CROSS JOIN (
+      SELECT count(*)::int AS count, string_agg(change, ',' ORDER BY seq) AS changes,
+        array_agg(entity) AS entities
+      FROM changes
+    ) a`;
 }
 
 /** One page of changes for a device, with its ack seq, recent decisions and the clinic snapshot. */
