@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateClinic } from '../../generator/clinic-generator';
 import { createTestApp, type SignedIn, type TestApp } from '../../testing/test-app';
-import { rowToRecord } from './sync-rows';
+import { rowToRecord, type WireColumn, wireRecordSql } from './sync-rows';
 
 let t: TestApp;
 
@@ -205,5 +205,41 @@ describe('pull pages written as JSON by PostgreSQL', () => {
       owner,
     );
     expect(await usage()).toEqual({ patients: 2, doctors: 3, receptionists: 2, labTechs: 0 });
+  });
+
+  it('writes a record of more columns than one concat call takes, each type as row_to_json would', async () => {
+    const samples: { type: string; value: string; json: unknown }[] = [
+      { type: 'integer', value: '42', json: 42 },
+      { type: 'text', value: `'say "hi"\\'`, json: 'say "hi"\\' },
+      {
+        type: 'uuid',
+        value: "'0190a5c2-7b1e-7c3d-8e4f-5a6b7c8d9e0f'",
+        json: '0190a5c2-7b1e-7c3d-8e4f-5a6b7c8d9e0f',
+      },
+      {
+        type: 'timestamp with time zone',
+        value: "'2026-01-02 03:04:05.678901+00'",
+        json: '2026-01-02T03:04:05.678Z',
+      },
+      { type: 'boolean', value: 'true', json: true },
+      { type: 'jsonb', value: `'{"a": [1, null]}'`, json: { a: [1, null] } },
+      { type: 'numeric', value: '12.50', json: 12.5 },
+      { type: 'date', value: "'2026-02-03'", json: '2026-02-03' },
+      { type: 'text', value: 'NULL', json: null },
+    ];
+    const columns: WireColumn[] = [];
+    const selects: string[] = [];
+    const expected: Record<string, unknown> = {};
+    for (let i = 0; i < 60; i++) {
+      const sample = samples[i % samples.length] as (typeof samples)[number];
+      columns.push({ name: `c${i}_value`, type: sample.type, nullable: true });
+      selects.push(`${sample.value}::${sample.type} AS c${i}_value`);
+      expected[`c${i}Value`] = sample.json;
+    }
+    const { rows } = await sql<{ json: string }>`
+      SELECT ${sql.raw(wireRecordSql('t', columns))} AS json FROM (SELECT ${sql.raw(selects.join(', '))}) t`.execute(
+      t.tdb.db.owner,
+    );
+    expect(Object.entries(JSON.parse(rows[0]?.json ?? 'null'))).toEqual(Object.entries(expected));
   });
 });
