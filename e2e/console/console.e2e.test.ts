@@ -102,8 +102,14 @@ describe('super-admin console', () => {
     await b.page.getByLabel('Search').fill('Lotus');
     await b.page.getByText(/Showing 1–\d+ of \d+/).waitFor();
     await expect.poll(() => b.page.url()).toContain('q=Lotus');
+    // The address changes before the answer for it arrives: wait for the rows, not the address.
     const rows = b.page.locator('table.clinics-table tbody tr');
-    for (const text of await rows.allTextContents()) expect(text).toMatch(/Lotus[\s\S]*Suspended/);
+    await expect
+      .poll(async () => {
+        const texts = await rows.allTextContents();
+        return texts.length > 0 && texts.every((text) => /Lotus[\s\S]*Suspended/.test(text));
+      })
+      .toBe(true);
     await b.page.getByRole('button', { name: 'Created' }).click();
     await expect.poll(() => b.page.url()).toContain('sort=created');
   }, 60_000);
