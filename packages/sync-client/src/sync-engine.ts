@@ -15,7 +15,12 @@
  * - The device turns read-only when its licence lease has run out while offline, or when the
  *   clinic's subscription no longer allows writes; it turns writable again as soon as a pull says so.
  */
-import { PROTOCOL_VERSION, type PullResponse, SCHEMA_VERSION } from '@clinicdesk/sync-protocol';
+import {
+  PROTOCOL_VERSION,
+  PUSH_MAX_GROUPS,
+  type PullResponse,
+  SCHEMA_VERSION,
+} from '@clinicdesk/sync-protocol';
 import { backoffDelay } from './backoff.policy';
 import type { Cancel, Clock } from './clock';
 import { createRetryScheduler, type RetryScheduler } from './retry.scheduler';
@@ -49,7 +54,7 @@ export interface SyncEngineOptions {
   transport: SyncTransport;
   clock: Clock;
   random?: () => number;
-  /** Groups per push request. */
+  /** Groups per push request (default: as many as the server takes in one). */
   pushBatch?: number;
   /** Changes per pull page. */
   pullLimit?: number;
@@ -82,7 +87,7 @@ class Halt extends Error {}
 export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
   const { store, transport, clock } = opts;
   const random = opts.random ?? Math.random;
-  const pushBatch = opts.pushBatch ?? 100;
+  const pushBatch = opts.pushBatch ?? PUSH_MAX_GROUPS;
   const pullLimit = opts.pullLimit ?? 5000;
   const leaseThreshold = opts.leaseThreshold ?? 20;
   const leaseSize = opts.leaseSize ?? 100;
