@@ -3,14 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalStore, openLocalStore } from '@clinicdesk/local-store';
-import type {
-  Change,
-  GroupResult,
-  LeaseRequest,
-  LeaseResponse,
-  PullResponse,
-  PushRequest,
-  PushResponse,
+import {
+  type Change,
+  type GroupResult,
+  type LeaseRequest,
+  type LeaseResponse,
+  PUSH_MAX_GROUPS,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
 } from '@clinicdesk/sync-protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock, type FakeClock } from './fake-clock';
@@ -409,6 +410,15 @@ describe('sync engine: status', () => {
     expect(store.cursorState()).toMatchObject({ cursor: 5, bootstrapped: true, progress: null });
     expect(store.patients.byCode('PT-SKH-2025-0005')).not.toBeNull();
     expect(clock.pendingCount()).toBe(0);
+  });
+
+  it('drains a long outbox in requests of as many groups as the server takes in one', async () => {
+    const { engine, server, register, store } = await desk();
+    for (let i = 0; i < PUSH_MAX_GROUPS + 5; i++) register();
+    engine.start();
+    await engine.syncNow();
+    expect(server.pushes.map((p) => p.groups.length)).toEqual([PUSH_MAX_GROUPS, 5]);
+    expect(store.pendingCount()).toBe(0);
   });
 
   it('counts only real pushes as pushes: a cycle with nothing to send leaves the push time alone', async () => {

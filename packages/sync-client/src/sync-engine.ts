@@ -5,8 +5,8 @@
  * - One cycle at a time: push every pending group (oldest first, in batches), top up counter
  *   blocks, then pull pages until the server has no more. Pull pages are asked for up to two
  *   ahead of the one being applied, each once the one before it has been answered; the cursor
- *   moves only when a page's transaction commits, and a failure drops every request ahead. A local write or a live poke during a
- *   cycle asks for exactly one more cycle after it.
+ *   moves only when a page's transaction commits, and a failure drops every request ahead. A
+ *   local write or a live poke during a cycle asks for exactly one more cycle after it.
  * - A network failure (or a 5xx) rejects the cycle, and the retry scheduler tries again on its own
  *   with exponential backoff and jitter — nothing waits for the next local write.
  * - Nothing is dropped: a refused group goes to the store's inbox with its reason and payload;

@@ -7,7 +7,7 @@ import {
 } from '@clinicdesk/sync-protocol';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateClinic } from '../../generator/clinic-generator';
+import { type GenerateResult, generateClinic } from '../../generator/clinic-generator';
 import { createTestApp, type SignedIn, type TestApp } from '../../testing/test-app';
 import { rowToRecord, type WireColumn, wireRecordSql } from './sync-rows';
 
@@ -68,12 +68,23 @@ async function pullAll(session: SignedIn, limit: number) {
 /** Text that JSON must escape: quotes, a backslash, a newline, a tab, a control character, non-ASCII. */
 const ADDRESS_TO_ESCAPE = 'Flat "2B"\\ Main St.\nBlock\t7 \u0001 — Zürich 東京';
 
+/** Signs in as the first member of a generated clinic's staff with `role`. */
+async function signInAs(clinic: GenerateResult, role: 'doctor' | 'receptionist'): Promise<SignedIn> {
+  const member = clinic.staff.find((s) => s.role === role);
+  if (!member) throw new Error(`no ${role}`);
+  return t.login({
+    id: member.id,
+    username: member.username,
+    password: clinic.staffPassword,
+    clinicId: clinic.clinicId,
+    role,
+  });
+}
+
 describe('pull pages written as JSON by PostgreSQL', () => {
   it('carry every row exactly as the row converted in Node: timestamps, dates, nulls, numbers, booleans, JSON', async () => {
     const owner = t.tdb.db.owner;
     const clinic = await generateClinic(owner, { patients: 4, seed: 11 });
-    const receptionist = clinic.staff.find((s) => s.role === 'receptionist');
-    if (!receptionist) throw new Error('no receptionist');
     // Catalogue rows with numeric, jsonb (object and string) and boolean columns, a microsecond
     // timestamp (truncated to milliseconds, as Date does), a tombstone and NULLs.
     await sql`
@@ -95,13 +106,7 @@ describe('pull pages written as JSON by PostgreSQL', () => {
       owner,
     );
 
-    const session = await t.login({
-      id: receptionist.id,
-      username: receptionist.username,
-      password: clinic.staffPassword,
-      clinicId: clinic.clinicId,
-      role: 'receptionist',
-    });
+    const session = await signInAs(clinic, 'receptionist');
     const pages = await pullAll(session, 23);
     expect(pages.length).toBeGreaterThan(3);
     const changes = pages.flatMap((p) => p.body.changes);
@@ -157,15 +162,7 @@ describe('pull pages written as JSON by PostgreSQL', () => {
 
   it("states each page's end in its headers, equal to the body", async () => {
     const clinic = await generateClinic(t.tdb.db.owner, { patients: 2, seed: 3 });
-    const doctor = clinic.staff.find((s) => s.role === 'doctor');
-    if (!doctor) throw new Error('no doctor');
-    const session = await t.login({
-      id: doctor.id,
-      username: doctor.username,
-      password: clinic.staffPassword,
-      clinicId: clinic.clinicId,
-      role: 'doctor',
-    });
+    const session = await signInAs(clinic, 'doctor');
     const pages = await pullAll(session, 10);
     for (const { headers, body } of pages) {
       expect(headers[PULL_NEXT_CURSOR_HEADER]).toBe(String(body.nextCursor));
@@ -177,15 +174,7 @@ describe('pull pages written as JSON by PostgreSQL', () => {
   it('counts usage again whenever the clinic has changed since the last count', async () => {
     const owner = t.tdb.db.owner;
     const clinic = await generateClinic(owner, { patients: 3, seed: 5 });
-    const doctor = clinic.staff.find((s) => s.role === 'doctor');
-    if (!doctor) throw new Error('no doctor');
-    const session = await t.login({
-      id: doctor.id,
-      username: doctor.username,
-      password: clinic.staffPassword,
-      clinicId: clinic.clinicId,
-      role: 'doctor',
-    });
+    const session = await signInAs(clinic, 'doctor');
     const usage = async () => {
       const res = await t.app.inject({
         method: 'GET',
