@@ -173,8 +173,9 @@ export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
         parsePullResponse,
         undefined,
         (res) => {
-          const head = options?.onHead ? pullHead(res) : null;
-          if (head !== null) options?.onHead?.(head);
+          const onHead = options?.onHead;
+          const head = onHead ? pullHead(res) : null;
+          if (onHead && head) onHead(head);
         },
       ),
     lease: (request: LeaseRequest) =>

@@ -65,6 +65,18 @@ export async function assertClinicWritable(
   if (refusal) throw refusal;
 }
 
+/**
+ * When the clinic's current period ends: the trial's end while on trial, the paid-until date while
+ * active; null when that date is not set or the clinic is in neither status.
+ */
+export function clinicPeriodEnd(
+  clinic: Pick<Selectable<ClinicsTable>, 'subscription_status' | 'trial_ends_at' | 'paid_until'>,
+): Date | null {
+  if (clinic.subscription_status === 'trial') return clinic.trial_ends_at;
+  if (clinic.subscription_status === 'active') return clinic.paid_until;
+  return null;
+}
+
 /** Why a clinic (its row as read) may not write now: CLINIC_SUSPENDED or SUBSCRIPTION_INACTIVE; null when it may. */
 export function clinicWriteRefusal(
   clinic: Pick<

@@ -4,7 +4,12 @@ import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/tables';
 import { AppError } from '../../lib/app-error';
 import { type SigningKey, signPayload } from '../../lib/signing-keys';
-import { inClinic, type TenantTransaction } from '../../plugins/tenancy.plugin';
+import {
+  clinicPeriodEnd,
+  clinicWriteRefusal,
+  inClinic,
+  type TenantTransaction,
+} from '../../plugins/tenancy.plugin';
 import { recordClinicEvent } from '../audit/audit.repository';
 import { clinicUsage } from '../capacity/capacity.service';
 import { wireRecordSql } from './sync-rows';
@@ -310,6 +315,7 @@ export async function clinicSnapshot(
       'subscription_status',
       'trial_ends_at',
       'paid_until',
+      'is_active',
       'max_patients',
       'max_doctors',
       'max_receptionists',
@@ -320,11 +326,7 @@ export async function clinicSnapshot(
   const now = deps.now();
   // The lease lets the device write offline until it expires, never past the paid or trial period.
   const periodEnd =
-    c.subscription_status === 'trial'
-      ? c.trial_ends_at
-      : c.subscription_status === 'active'
-        ? c.paid_until
-        : now;
+    c.subscription_status === 'trial' || c.subscription_status === 'active' ? clinicPeriodEnd(c) : now;
   let expires = new Date(now.getTime() + deps.leaseDays * 86_400_000);
   if (periodEnd && periodEnd < expires) expires = periodEnd;
   if (expires <= now) expires = new Date(now.getTime() + 1000);
@@ -336,10 +338,7 @@ export async function clinicSnapshot(
     clinicId,
     deviceId,
     status: c.subscription_status,
-    writable:
-      c.subscription_status === 'trial' || c.subscription_status === 'active'
-        ? periodEnd === null || periodEnd > now
-        : false,
+    writable: clinicWriteRefusal(c, now) === null,
     issuedAt,
     expiresAt,
   });

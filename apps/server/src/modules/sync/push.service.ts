@@ -21,7 +21,7 @@ import type {
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { AuditEventsTable, DB, SyncGroupsTable } from '../../db/tables';
 import type { Caller } from '../../plugins/auth.plugin';
-import { clinicWriteRefusal, type TenantTransaction } from '../../plugins/tenancy.plugin';
+import { clinicPeriodEnd, clinicWriteRefusal, type TenantTransaction } from '../../plugins/tenancy.plugin';
 import { CreateRun, type NewRow } from './push-batch';
 import { PushLookups } from './push-lookups';
 import { type EntityPolicy, syncPolicy } from './sync-policy';
@@ -117,12 +117,7 @@ export async function applyPush(
     if (writeRefusal?.code === 'CLINIC_SUSPENDED') throw writeRefusal;
     const writable = writeRefusal === null;
     // Writes made offline under a valid lease, before a trial or paid period ended, still count.
-    const writableUntil =
-      clinic.subscription_status === 'trial'
-        ? clinic.trial_ends_at
-        : clinic.subscription_status === 'active'
-          ? clinic.paid_until
-          : null;
+    const writableUntil = clinicPeriodEnd(clinic);
 
     // The device's last decided seq, its row created on its first push (an insert that found the
     // row returns nothing, and the select then sees it: both read the same snapshot).
