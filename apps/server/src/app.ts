@@ -25,6 +25,7 @@ import { platformAuthRoutes } from './modules/platform-auth/platform-auth.routes
 import { setupPageRoutes } from './modules/setup-page/setup-page.routes';
 import { clinicAuditRoutes } from './modules/staff/clinic-audit.routes';
 import { staffRoutes, staffSetupRoutes } from './modules/staff/staff.routes';
+import { compactChangeLog, scheduleCompaction } from './modules/sync/compaction.service';
 import { startLiveHub } from './modules/sync/live-hub';
 import { syncRoutes } from './modules/sync/sync.routes';
 import { authPlugin } from './plugins/auth.plugin';
@@ -32,6 +33,11 @@ import { errorsPlugin } from './plugins/errors.plugin';
 import { tenancyPlugin } from './plugins/tenancy.plugin';
 
 export type RouteEntry = { method: string; url: string };
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Change-log compaction runs a minute after start, then every six hours (each replica; idempotent). */
+const COMPACTION_FIRST_AFTER_MS = 60_000;
+const COMPACTION_EVERY_MS = 6 * 60 * 60 * 1000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -119,6 +125,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const signingKey = await loadSigningKey(db.owner, config.offlineSigningKeyPem);
   const hub = await startLiveHub(db);
   app.addHook('onClose', () => hub.close());
+  if (config.changeLogRetentionDays > 0) {
+    const stopCompaction = scheduleCompaction({
+      compact: () =>
+        compactChangeLog(db.owner, new Date(app.now().getTime() - config.changeLogRetentionDays * DAY_MS)),
+      everyMs: COMPACTION_EVERY_MS,
+      firstAfterMs: COMPACTION_FIRST_AFTER_MS,
+      onResult: (result) => {
+        if ('error' in result) app.log.error({ err: result.error }, 'change-log compaction failed');
+        else if (result.report.removed > 0) app.log.info(result.report, 'change log compacted');
+      },
+    });
+    app.addHook('onClose', stopCompaction);
+  }
   const authDeps: AuthDeps = {
     db,
     now: app.now,

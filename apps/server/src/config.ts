@@ -30,6 +30,11 @@ const Env = z.object({
   OFFLINE_SIGNING_KEY: z.string().optional(),
   /** Public address of the server, for one-time setup links. */
   PUBLIC_URL: z.string().url().optional(),
+  /**
+   * Days a deleted row's change-log entry is kept for devices that have not pulled it yet; a device
+   * further behind downloads its clinic again. 0 keeps every entry (no compaction).
+   */
+  CHANGE_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
 });
 
 export type Config = {
@@ -44,6 +49,8 @@ export type Config = {
   loginRateLimitPerMinute: number;
   offlineSigningKeyPem: string | undefined;
   publicUrl: string;
+  /** See CHANGE_LOG_RETENTION_DAYS; 0 = no compaction. */
+  changeLogRetentionDays: number;
 };
 
 /** The login role that runs request queries: owns no table, cannot bypass row-level security. */
@@ -88,5 +95,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     offlineSigningKeyPem: e.OFFLINE_SIGNING_KEY?.replace(/\\n/g, '\n'),
     publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`,
+    changeLogRetentionDays: e.CHANGE_LOG_RETENTION_DAYS,
   };
 }
