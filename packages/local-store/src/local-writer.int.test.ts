@@ -159,6 +159,26 @@ describe('store.write', () => {
     expect(store.get('patient', uuid(1))).toEqual(value);
   });
 
+  it("carries the user's reason for an edit in the outbox, trimmed, and none when none was given", () => {
+    store.write(reception, (w) => w.create('patient', patientInput(uuid(1))));
+    const { group } = store.write(reception, (w) =>
+      w.update('patient', uuid(1), { lastName: 'Sharma' }, { reason: '  Spelling on the Aadhaar card ' }),
+    );
+    expect(group?.ops).toEqual([
+      expect.objectContaining({
+        op: 'update',
+        changed: { lastName: 'Sharma' },
+        reason: 'Spelling on the Aadhaar card',
+      }),
+    ]);
+    expect(store.pendingGroups(10).at(-1)?.ops[0]).toMatchObject({ reason: 'Spelling on the Aadhaar card' });
+    const blank = store.write(reception, (w) =>
+      w.update('patient', uuid(1), { city: 'Pune' }, { reason: '  ' }),
+    );
+    const plain = store.write(reception, (w) => w.update('patient', uuid(1), { city: 'Nashik' }));
+    for (const { group: g } of [blank, plain]) expect(g?.ops[0] && 'reason' in g.ops[0]).toBe(false);
+  });
+
   it('compares JSON fields by value, whatever their key order', () => {
     const pattern = { morning: 1, afternoon: 0, evening: 1, night: 0 };
     store.write(reception, (w) =>

@@ -38,7 +38,13 @@ import { type Actor, appendGroup } from './outbox';
 import { asEntityRecord } from './record-table';
 import { isJsonValue, toJsonObject } from './row-codec';
 import type { StoreContext } from './store-context';
-import { type JsonObject, MAX_OPS_PER_GROUP, type OutboxGroup, type RowOperation } from './sync-messages';
+import {
+  EDIT_REASON_MAX_LENGTH,
+  type JsonObject,
+  MAX_OPS_PER_GROUP,
+  type OutboxGroup,
+  type RowOperation,
+} from './sync-messages';
 
 /** What `create` accepts for an entity: its create input (`id` + fields; defaults may be omitted). */
 export type EntityInput<N extends SyncedEntityName> = z.input<(typeof syncedEntities)[N]['input']>;
@@ -67,8 +73,16 @@ export interface LocalWriter {
   get<N extends SyncedEntityName>(entity: N, id: string): SyncedRecord<N> | null;
   /** Creates a record; returns it with its local sync columns (version 0). */
   create<N extends SyncedEntityName>(entity: N, input: EntityInput<N>): SyncedRecord<N>;
-  /** Changes some fields of a record; returns the record after the change. */
-  update<N extends SyncedEntityName>(entity: N, id: string, changes: EntityPatch<N>): SyncedRecord<N>;
+  /**
+   * Changes some fields of a record; returns the record after the change. A `reason` (e.g. why a
+   * patient's name was corrected) travels with the change to the server's audit.
+   */
+  update<N extends SyncedEntityName>(
+    entity: N,
+    id: string,
+    changes: EntityPatch<N>,
+    options?: { readonly reason?: string | null },
+  ): SyncedRecord<N>;
   /** Soft-deletes a record (sets `deletedAt`); deleting an already deleted record does nothing. */
   delete(entity: SyncedEntityName, id: string): void;
   /** The next patient code of `year` for the patient with id `patientId`. */
@@ -165,7 +179,7 @@ function createWriter(session: WriteSession): LocalWriter {
       return asEntityRecord(entity, record);
     },
 
-    update(entity, id, changes) {
+    update(entity, id, changes, options) {
       guard();
       assertSyncedEntity(entity);
       const definition = definitionOf(entity);
@@ -196,7 +210,15 @@ function createWriter(session: WriteSession): LocalWriter {
         throw new LocalWriteValidationError(entity, 'update', id, toValidationIssues(issues));
 
       ctx.synced(entity).update(id, { ...changed, updatedAt: at });
-      ops.push({ op: 'update', entity: wireEntityName(entity), id, changed, before });
+      const reason = options?.reason?.trim().slice(0, EDIT_REASON_MAX_LENGTH);
+      ops.push({
+        op: 'update',
+        entity: wireEntityName(entity),
+        id,
+        changed,
+        before,
+        ...(reason ? { reason } : {}),
+      });
       return asEntityRecord(entity, merged);
     },
 

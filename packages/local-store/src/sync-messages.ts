@@ -12,7 +12,8 @@
  * Invariants:
  * - Groups carry a mutation id (UUID) and a per-device seq that grows by exactly one per group.
  * - `create` carries the whole validated input; `update` the changed fields and the values they had
- *   before the edit, with the same keys in both; `delete` only the row's identity.
+ *   before the edit, with the same keys in both, and the user's reason when one was given (the
+ *   server's audit records it); `delete` only the row's identity.
  * - Field names inside ops are the domain's camelCase field names; entity names are the domain
  *   registry's keys (`labResult`).
  */
@@ -21,13 +22,16 @@ import type { JsonValue } from '@clinicdesk/domain';
 /** Most row operations one group may carry (sync-protocol `GROUP_MAX_OPS`). */
 export const MAX_OPS_PER_GROUP = 1000;
 
+/** Longest reason an edit carries; longer ones are cut (sync-protocol `EDIT_REASON_MAX_LENGTH`). */
+export const EDIT_REASON_MAX_LENGTH = 500;
+
 /** A JSON object: a row's fields, or a subset of them. */
 export type JsonObject = { [field: string]: JsonValue };
 
 /** One row operation of a group, exactly as pushed. */
 export type RowOperation =
   | { op: 'create'; entity: string; id: string; data: JsonObject }
-  | { op: 'update'; entity: string; id: string; changed: JsonObject; before: JsonObject }
+  | { op: 'update'; entity: string; id: string; changed: JsonObject; before: JsonObject; reason?: string }
   | { op: 'delete'; entity: string; id: string };
 
 /** One local transaction's changes, exactly as pushed (`mutationGroupSchema`). */

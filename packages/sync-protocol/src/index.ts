@@ -85,6 +85,7 @@ export {
 export {
   appliedResultSchema,
   duplicateResultSchema,
+  EDIT_REASON_MAX_LENGTH,
   GROUP_MAX_OPS,
   type GroupResult,
   groupResultSchema,

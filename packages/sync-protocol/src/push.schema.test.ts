@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { GROUP_MAX_OPS, groupResultSchema, pushRequestSchema, pushResponseSchema } from './push.schema';
+import {
+  EDIT_REASON_MAX_LENGTH,
+  GROUP_MAX_OPS,
+  groupResultSchema,
+  pushRequestSchema,
+  pushResponseSchema,
+} from './push.schema';
 
 const PATIENT_ID = '0190b8e5-6f3a-7cc2-9a43-3b1e6d0a1234';
 const mutationId = (n: number) => `0190b8e5-6f3a-7cc2-9a43-${n.toString().padStart(12, '0')}`;
 
 function group(seq: number, ops: unknown[] = [{ op: 'delete', entity: 'patient', id: PATIENT_ID }]) {
   return { mutationId: mutationId(seq), seq, createdAt: '2025-03-14T09:30:00.000Z', ops };
+}
+
+function editWithReason(reason: string) {
+  return { op: 'update', entity: 'patient', id: PATIENT_ID, changed: { a: 1 }, before: { a: 2 }, reason };
 }
 
 function request(groups: unknown[]) {
@@ -32,6 +42,19 @@ describe('push request', () => {
       ]),
     );
     expect(parsed.groups.map((g) => g.seq)).toEqual([7, 8]);
+  });
+
+  it("carries an edit's reason, trimmed", () => {
+    const op = {
+      op: 'update',
+      entity: 'patient',
+      id: PATIENT_ID,
+      changed: { lastName: 'Sharma' },
+      before: { lastName: 'Sarma' },
+      reason: '  Spelling on the Aadhaar card  ',
+    };
+    const parsed = pushRequestSchema.parse(request([group(1, [op])]));
+    expect(parsed.groups[0]?.ops[0]).toEqual({ ...op, reason: 'Spelling on the Aadhaar card' });
   });
 
   it.each([
@@ -63,6 +86,19 @@ describe('push request', () => {
       request([group(1, [{ op: 'create', entity: 'patient', id: PATIENT_ID, data: { born: new Date(0) } }])]),
     ],
     ['a non-uuid row id', request([group(1, [{ op: 'delete', entity: 'patient', id: '42' }])])],
+    ['an empty edit reason', request([group(1, [editWithReason('   ')])])],
+    [
+      'an edit reason over the limit',
+      request([group(1, [editWithReason('x'.repeat(EDIT_REASON_MAX_LENGTH + 1))])]),
+    ],
+    [
+      'a reason on a create',
+      request([
+        group(1, [
+          { op: 'create', entity: 'patient', id: PATIENT_ID, data: { name: 'Asha' }, reason: 'typo' },
+        ]),
+      ]),
+    ],
     ['seq 0', request([group(0)])],
     ['a fractional seq', request([{ ...group(1), seq: 1.5 }])],
     ['a non-ISO createdAt', request([{ ...group(1), createdAt: '14/03/2025' }])],

@@ -9,7 +9,8 @@
  *   request order: `applied`, `refused` (with the code, recorded so the queue moves on) or
  *   `duplicate` (already decided; the stored result comes back, `code` set if it was a refusal).
  * - `create` carries the whole row, `update` the changed fields with the values they had before the
- *   edit (same field names in both), `delete` only the row's identity.
+ *   edit (same field names in both) and, when the user gave one, the reason for the edit (the
+ *   server's audit records it), `delete` only the row's identity.
  * - An infrastructure failure is a 5xx with nothing recorded; the device resends the same groups.
  */
 import { z } from 'zod';
@@ -31,12 +32,21 @@ export const PUSH_MAX_GROUPS = 200;
 /** Most row operations one group may carry. */
 export const GROUP_MAX_OPS = 1000;
 
+/** Longest reason an edit may carry (e.g. why a patient's name was corrected). */
+export const EDIT_REASON_MAX_LENGTH = 500;
+
 const rowRef = { entity: entityNameSchema, id: uuidSchema };
 
 const createOpSchema = z.strictObject({ op: z.literal('create'), ...rowRef, data: rowDataSchema });
 
 const updateOpSchema = z
-  .strictObject({ op: z.literal('update'), ...rowRef, changed: rowDataSchema, before: rowDataSchema })
+  .strictObject({
+    op: z.literal('update'),
+    ...rowRef,
+    changed: rowDataSchema,
+    before: rowDataSchema,
+    reason: z.string().trim().min(1).max(EDIT_REASON_MAX_LENGTH).optional(),
+  })
   .superRefine((op, ctx) => {
     const changed = Object.keys(op.changed).sort();
     const before = Object.keys(op.before).sort();

@@ -186,7 +186,6 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
           store,
           now: () => clock.now(),
           userId: () => signedInUser().id,
-          dataDir,
           wrote(entities) {
             session.notifyLocalWrite();
             events.emit({ type: 'data', entities });

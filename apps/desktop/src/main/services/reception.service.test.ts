@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalStore, openLocalStore } from '@clinicdesk/local-store';
@@ -91,7 +91,6 @@ beforeEach(async () => {
     now: () => now,
     userId: () => USER,
     wrote: (entities) => writes.push([...entities]),
-    dataDir: dir,
   });
 });
 
@@ -148,7 +147,7 @@ describe('registration', () => {
     );
   });
 
-  it('needs a reason to change identity fields and logs it, but not for contact fields', () => {
+  it('needs a reason to change identity fields and sends it with the edit, but not for contact fields', () => {
     const patient = reception.register(asha, []);
     expect(reception.update(patient.id, { city: 'Aundh' }, null).city).toBe('Aundh');
     expect(() => reception.update(patient.id, { lastName: 'Shinde' }, null)).toThrow(
@@ -156,7 +155,18 @@ describe('registration', () => {
     );
     reception.update(patient.id, { lastName: 'Shinde' }, 'Name after marriage');
     expect(reception.detail(patient.id).summary.fullName).toBe('Asha Shinde');
-    expect(readFileSync(join(dir, 'identity-edits.jsonl'), 'utf8')).toContain('Name after marriage');
+    const edit = store.pendingGroups(100).at(-1)?.ops[0];
+    expect(edit).toMatchObject({
+      op: 'update',
+      changed: { lastName: 'Shinde' },
+      reason: 'Name after marriage',
+    });
+    expect(
+      store
+        .pendingGroups(100)
+        .flatMap((g) => g.ops)
+        .filter((op) => 'reason' in op),
+    ).toHaveLength(1);
   });
 });
 

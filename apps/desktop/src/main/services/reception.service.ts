@@ -4,8 +4,6 @@
  * status moves, appointments without double booking, and the token slip. Every write is one
  * `store.write` (one outbox group) and tells the sync engine and open screens at once.
  */
-import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   type Appointment,
   appointmentEndTime,
@@ -74,8 +72,6 @@ export interface ReceptionDeps {
   readonly userId: () => string;
   /** After every committed write: wakes the sync engine and refreshes open screens. */
   readonly wrote: (entities: readonly string[]) => void;
-  /** Where reasons for identity edits are logged (the outbox has no place for them yet). */
-  readonly dataDir: string;
 }
 
 function emptyToNull(value: string): string | null {
@@ -404,20 +400,8 @@ export function createReceptionService(deps: ReceptionDeps) {
           fields: identityChanged,
         });
       }
-      const updated = write(['patient'], (w) => w.update('patient', id, patch));
-      if (identityChanged.length > 0) {
-        // Kept beside the store until the sync protocol can carry an edit's reason to the server's audit.
-        const line = {
-          at: nowDate().toISOString(),
-          userId: deps.userId(),
-          patientId: id,
-          fields: identityChanged,
-          reason,
-        };
-        appendFileSync(join(deps.dataDir, 'identity-edits.jsonl'), `${JSON.stringify(line)}\n`, {
-          mode: 0o600,
-        });
-      }
+      // The reason travels with the edit to the server's audit (`sync.push.applied`).
+      const updated = write(['patient'], (w) => w.update('patient', id, patch, { reason }));
       return summary(updated);
     },
 

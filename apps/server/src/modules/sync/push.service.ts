@@ -717,6 +717,16 @@ async function settleQueueToken(ctx: PushContext, id: string, data: Record<strin
 }
 
 /**
+ * A row operation as the audit names it: which record, and for an edit which fields changed and the
+ * user's reason — never the values (the audit log holds no patient data).
+ */
+function auditedOp(op: RowOperation) {
+  const named = { op: op.op, entity: op.entity, id: op.id };
+  if (op.op !== 'update') return named;
+  return { ...named, fields: Object.keys(op.changed), ...(op.reason ? { reason: op.reason } : {}) };
+}
+
+/**
  * Everything a request records after its groups, in one statement: the decisions (`sync_groups`,
  * in group order), the audit event of its writes (DESIGN §8: one event naming every applied group
  * and the row operations each applied; the hash-chain trigger chains it), the device's last decided
@@ -746,7 +756,7 @@ async function recordRequest(
         groups: request.applied.map((group) => ({
           mutationId: group.mutationId,
           seq: group.seq,
-          ops: group.ops.map((o) => ({ op: o.op, entity: o.entity, id: o.id })),
+          ops: group.ops.map(auditedOp),
         })),
       }),
     } satisfies Insertable<AuditEventsTable>;

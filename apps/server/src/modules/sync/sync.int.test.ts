@@ -212,6 +212,7 @@ describe('push', () => {
         id,
         changed: { city: 'Pune', firstName: 'Aasha' },
         before: { city: null, firstName: 'Asha' },
+        reason: 'Spelling on the card',
       },
     ]);
     expect(fromA.json.results[0].status).toBe('applied');
@@ -229,6 +230,33 @@ describe('push', () => {
       { op: 'update', entity: 'patient', id, changed: { firstName: 'Ashaa' }, before: { firstName: 'Asha' } },
     ]);
     expect(identity.json.results[0]).toMatchObject({ status: 'refused', code: 'CONFLICT' });
+    // The audit names each applied edit's fields and the user's reason, never the values.
+    const editedByA = fromA.body.groups[0]?.mutationId;
+    const audited = await t.tdb.db.owner
+      .selectFrom('audit_events')
+      .select('details')
+      .where('clinic_id', '=', clinic.id)
+      .where('action', '=', 'sync.push.applied')
+      .execute();
+    type Audited = { groups: { mutationId: string }[] };
+    const event = audited.find((e) => (e.details as Audited).groups.some((g) => g.mutationId === editedByA));
+    expect(event?.details).toEqual({
+      groups: [
+        {
+          mutationId: editedByA,
+          seq: 2,
+          ops: [
+            {
+              op: 'update',
+              entity: 'patient',
+              id,
+              fields: ['city', 'firstName'],
+              reason: 'Spelling on the card',
+            },
+          ],
+        },
+      ],
+    });
     const row = await t.tdb.db.owner
       .selectFrom('change_log')
       .select('version')
