@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inClinic } from '../plugins/tenancy.plugin';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database';
+import { createTestDatabase, insertClinic, type TestDatabase } from '../testing/test-database';
 import type { DB } from './tables';
 
 // The change log as the database keeps it (DESIGN §5): every insert or update of a synced table
@@ -13,20 +13,7 @@ const clinicA = randomUUID();
 const clinicB = randomUUID();
 
 async function seedClinic(id: string, code: string) {
-  await tdb.db.owner
-    .insertInto('clinics')
-    .values({
-      id,
-      code,
-      slug: code.toLowerCase(),
-      name: code,
-      logo_url: null,
-      max_patients: null,
-      max_doctors: null,
-      max_receptionists: null,
-      max_lab_techs: null,
-    })
-    .execute();
+  await insertClinic(tdb.db.owner, { id, code, slug: code.toLowerCase(), name: code });
 }
 
 function staff(clinicId: string, name: string) {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ROLE } from '../config';
 import { inClinic } from '../plugins/tenancy.plugin';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database';
+import { createTestDatabase, insertClinic, type TestDatabase } from '../testing/test-database';
 
 // The database wall of tenancy, checked against the live catalogue so that a table added later
 // without row-level security fails here.
@@ -15,20 +15,7 @@ const userA = randomUUID();
 const userB = randomUUID();
 
 async function seedClinic(id: string, code: string, userId: string) {
-  await tdb.db.owner
-    .insertInto('clinics')
-    .values({
-      id,
-      code,
-      slug: code.toLowerCase(),
-      name: code,
-      logo_url: null,
-      max_patients: null,
-      max_doctors: null,
-      max_receptionists: null,
-      max_lab_techs: null,
-    })
-    .execute();
+  await insertClinic(tdb.db.owner, { id, code, slug: code.toLowerCase(), name: code });
   await tdb.db.owner
     .insertInto('users')
     .values({

@@ -5,7 +5,7 @@ import { type Config, loadConfig } from '../config';
 import { hashPassword } from '../lib/passwords';
 import { hashSecret, randomSecret } from '../lib/secrets';
 import type { AccessClaims } from '../plugins/auth.plugin';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import { createTestDatabase, insertClinic, type TestDatabase } from './test-database';
 
 /**
  * A real server on a fresh database for one test file, plus helpers that seed through the owner
@@ -80,20 +80,7 @@ export async function createTestApp(
       const tag = `${counter}${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
       const code = fields.code ?? `C${tag}`.slice(0, 8);
       const slug = fields.slug ?? `clinic-${tag.toLowerCase()}`;
-      await tdb.db.owner
-        .insertInto('clinics')
-        .values({
-          id,
-          code,
-          slug,
-          name: fields.name ?? `Clinic ${tag}`,
-          logo_url: null,
-          max_patients: null,
-          max_doctors: null,
-          max_receptionists: null,
-          max_lab_techs: null,
-        })
-        .execute();
+      await insertClinic(tdb.db.owner, { id, code, slug, name: fields.name ?? `Clinic ${tag}` });
       return { id, slug, code };
     },
     async createUser(clinicId, role, password) {

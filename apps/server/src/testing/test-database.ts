@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { type Config, deriveAppUrl } from '../config';
 import { type Database, openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
+import type { DB } from '../db/tables';
 
 /**
  * A fresh, migrated database for one test file: a new database on the PostgreSQL server named by
@@ -44,4 +46,22 @@ export async function createTestDatabase(opts: { appPoolSize?: number } = {}): P
       await c.end();
     },
   };
+}
+
+/** Inserts a clinic without limits, as the platform creates one (owner connection). */
+export async function insertClinic(
+  owner: Kysely<DB>,
+  clinic: { id: string; code: string; slug: string; name: string },
+): Promise<void> {
+  await owner
+    .insertInto('clinics')
+    .values({
+      ...clinic,
+      logo_url: null,
+      max_patients: null,
+      max_doctors: null,
+      max_receptionists: null,
+      max_lab_techs: null,
+    })
+    .execute();
 }
