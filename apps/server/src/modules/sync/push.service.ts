@@ -149,7 +149,7 @@ export async function applyPush(
       joining: null,
     };
     const results: GroupResult[] = [];
-    const decided: Insertable<SyncGroupsTable>[] = [];
+    const decided: DecidedRow[] = [];
     const applied: MutationGroup[] = [];
     const record = (group: MutationGroup, result: GroupResult) => {
       if (result.status !== 'refused') applied.push(group);
@@ -161,8 +161,8 @@ export async function applyPush(
         status: result.status === 'refused' ? 'refused' : 'applied',
         code: 'code' in result ? (result.code ?? null) : null,
         message: 'message' in result ? (result.message ?? null) : null,
-        result: JSON.stringify(result),
-      } satisfies Insertable<SyncGroupsTable>;
+        result,
+      } satisfies DecidedRow;
       decided.push(row);
       lookups.decided.set(group.mutationId, row);
       results.push(result);
@@ -716,6 +716,9 @@ async function settleQueueToken(ctx: PushContext, id: string, data: Record<strin
   });
 }
 
+/** A decision as `sync_groups` records it, the result as the device receives it. */
+type DecidedRow = Omit<Insertable<SyncGroupsTable>, 'result' | 'decided_at'> & { result: GroupResult };
+
 /**
  * A row operation as the audit names it: which record, and for an edit which fields changed and the
  * user's reason — never the values (the audit log holds no patient data).
@@ -734,12 +737,19 @@ function auditedOp(op: RowOperation) {
  */
 async function recordRequest(
   ctx: PushContext,
-  request: { decided: Insertable<SyncGroupsTable>[]; applied: readonly MutationGroup[]; ackSeq: number },
+  request: { decided: DecidedRow[]; applied: readonly MutationGroup[]; ackSeq: number },
 ): Promise<void> {
   const { trx, clinicId, caller, now } = ctx;
   const parts = [];
   if (request.decided.length > 0) {
-    parts.push(sql`decided AS (${trx.insertInto('sync_groups').values(request.decided)})`);
+    // All decisions as one JSON parameter: PostgreSQL reads them faster than eight bound
+    // parameters a row (and a result's JSON text each), and the statement's text stays short.
+    parts.push(sql`decided AS (
+      INSERT INTO sync_groups (clinic_id, mutation_id, device_id, seq, status, code, message, result)
+      SELECT clinic_id, mutation_id, device_id, seq, status, code, message, result
+      FROM jsonb_to_recordset(${JSON.stringify(request.decided)}::jsonb) AS d(
+        clinic_id uuid, mutation_id uuid, device_id uuid, seq bigint, status text, code text,
+        message text, result jsonb))`);
   }
   if (request.applied.length > 0) {
     const event = {
