@@ -2,7 +2,8 @@
  * The desktop reception desk end to end, in Chromium through the web host, against a real server
  * (PGlite by default, PostgreSQL when DATABASE_URL is set) seeded with the demo clinics:
  * enrolment and approval, sign-in and first sync, registration with the duplicate warning,
- * check-in and the token slip, the queue on a second desk updating live, working offline while
+ * check-in and the token slip, the queue on a second desk updating live, an identity correction
+ * whose reason reaches the server's audit, working offline while
  * the server is down and syncing when it is back, offline sign-in, the idle lock, a capacity
  * refusal in the sync centre, an expired clinic turning read-only, the three languages, and an
  * accessibility scan of every screen.
@@ -188,6 +189,39 @@ describe('desktop reception', () => {
     );
     await a.capture('10-appointments');
   }, 30_000);
+
+  it("corrects a patient's surname with a reason, which reaches the clinic's audit", async () => {
+    const desk = new DeskPage(a.page);
+    await desk.search('aasha');
+    await desk.searchResults().first().click();
+    await a.page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await a.page.getByLabel('Last name').fill('Pawar-Deshmukh');
+    // An identity field changed: the form asks why before it saves.
+    await a.page.getByLabel(/Reason for changing name/).fill('Spelling from the Aadhaar card');
+    await a.capture('10b-edit-identity-reason');
+    await a.page.getByRole('button', { name: 'Save' }).click();
+    await a.page.getByRole('heading', { name: 'Aasha Pawar-Deshmukh' }).waitFor();
+
+    const audited = async () => {
+      const { rows } = await sql<{
+        details: { groups: { ops: { fields?: string[]; reason?: string }[] }[] };
+      }>`
+        SELECT details FROM audit_events WHERE action = 'sync.push.applied'`.execute(server.tdb.db.owner);
+      return rows
+        .flatMap((r) => r.details.groups.flatMap((g) => g.ops))
+        .filter((op) => op.reason !== undefined);
+    };
+    await expect
+      .poll(audited, { timeout: 10_000 })
+      .toEqual([
+        expect.objectContaining({
+          op: 'update',
+          entity: 'patient',
+          fields: ['lastName'],
+          reason: 'Spelling from the Aadhaar card',
+        }),
+      ]);
+  }, 60_000);
 
   it('keeps working while the server is down and syncs when it is back', async () => {
     const desk = new DeskPage(a.page);
