@@ -211,16 +211,14 @@ describe('desktop reception', () => {
         .flatMap((r) => r.details.groups.flatMap((g) => g.ops))
         .filter((op) => op.reason !== undefined);
     };
-    await expect
-      .poll(audited, { timeout: 10_000 })
-      .toEqual([
-        expect.objectContaining({
-          op: 'update',
-          entity: 'patient',
-          fields: ['lastName'],
-          reason: 'Spelling from the Aadhaar card',
-        }),
-      ]);
+    await expect.poll(audited, { timeout: 10_000 }).toEqual([
+      expect.objectContaining({
+        op: 'update',
+        entity: 'patient',
+        fields: ['lastName'],
+        reason: 'Spelling from the Aadhaar card',
+      }),
+    ]);
   }, 60_000);
 
   it('keeps working while the server is down and syncs when it is back', async () => {
