@@ -100,7 +100,7 @@ describe('desktop reception', () => {
     await desk.waitForDesk();
     // The first sync may be followed by a cycle the server's poke or the timer starts; the desk is
     // online once that settles.
-    await desk.connectionStatus().filter({ hasText: /^Online$/ }).waitFor({ timeout: 10_000 });
+    await desk.waitForStatus('Online');
     await a.capture('04-queue-empty');
   }, 60_000);
 
@@ -270,10 +270,10 @@ describe('desktop reception', () => {
     await expect(signIn.error().textContent()).resolves.toContain('wrong');
     await signIn.signIn('pooja.shinde', DEMO_STAFF_PASSWORD);
     await desk.waitForDesk();
-    await desk.connectionStatus().filter({ hasText: /^Signed in offline$/ }).waitFor({ timeout: 10_000 });
+    await desk.waitForStatus('Signed in offline');
     await a.capture('12-signed-in-offline');
     await server.start();
-    await a.page.getByTestId('connection-status').filter({ hasText: 'Online' }).waitFor({ timeout: 30_000 });
+    await desk.waitForStatus('Online', 30_000);
   }, 60_000);
 
   it('locks after the idle time and unlocks with the password', async () => {

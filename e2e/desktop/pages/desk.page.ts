@@ -25,6 +25,13 @@ export class DeskPage {
     return this.page.getByTestId('connection-status');
   }
 
+  /** Waits until the status bar shows exactly `status` (a sync cycle may be settling first). */
+  async waitForStatus(status: string, timeout = 10_000): Promise<void> {
+    await this.connectionStatus()
+      .filter({ hasText: new RegExp(`^${status}$`) })
+      .waitFor({ timeout });
+  }
+
   pendingCount(): Locator {
     return this.page.getByTestId('pending-count');
   }
