@@ -98,8 +98,8 @@ describe('desktop reception', () => {
     await signIn.signIn('pooja.shinde', DEMO_STAFF_PASSWORD);
     const desk = new DeskPage(a.page);
     await desk.waitForDesk();
-    // The first sync may be followed by a cycle the server's poke or the timer starts; the desk is
-    // online once that settles.
+    // When the live stream opens after the first sync, the engine runs one catch-up cycle
+    // ("Syncing…"); the desk is online once that settles.
     await desk.waitForStatus('Online');
     await a.capture('04-queue-empty');
   }, 60_000);

@@ -28,7 +28,7 @@ export class DeskPage {
   /** Waits until the status bar shows exactly `status` (a sync cycle may be settling first). */
   async waitForStatus(status: string, timeout = 10_000): Promise<void> {
     await this.connectionStatus()
-      .filter({ hasText: new RegExp(`^${status}$`) })
+      .filter({ hasText: new RegExp(`^${status.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
       .waitFor({ timeout });
   }
 
