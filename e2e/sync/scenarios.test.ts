@@ -5,7 +5,12 @@
  */
 import { LocalStoreReadOnlyError } from '@clinicdesk/local-store';
 import { createAuthClient, createHttpTransport, createTokenKeeper } from '@clinicdesk/sync-client';
-import { type MutationGroup, PROTOCOL_VERSION, SCHEMA_VERSION } from '@clinicdesk/sync-protocol';
+import {
+  changesOfRuns,
+  type MutationGroup,
+  PROTOCOL_VERSION,
+  SCHEMA_VERSION,
+} from '@clinicdesk/sync-protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestUser } from '../../apps/server/src/testing/test-app';
 import { compactChangeLog, deviceRows, differencesFromServer, serverRows, syncGroups } from './server-state';
@@ -278,7 +283,9 @@ describe('tenancy', () => {
 
     // Everything B's devices can pull is B's.
     const snapshot = await rogue.pull(0, 5000);
-    expect(snapshot.changes.every((change) => change.data.clinicId === clinicB.clinic.id)).toBe(true);
+    expect(changesOfRuns(snapshot.runs).every((change) => change.data.clinicId === clinicB.clinic.id)).toBe(
+      true,
+    );
     expect(JSON.stringify(snapshot)).not.toContain(secret);
     expect(JSON.stringify(snapshot)).not.toContain(a.visit);
     await deskB.syncNow();

@@ -15,7 +15,12 @@
  * Ratios are baseline time / first-sync time (1.0 = as fast as the plain insert); target ≥ 0.33.
  */
 import { join } from 'node:path';
-import { buildLocalTableSpecs, type LocalStore, openLocalStore } from '@clinicdesk/local-store';
+import {
+  buildLocalTableSpecs,
+  type LocalStore,
+  openLocalStore,
+  runChangeCount,
+} from '@clinicdesk/local-store';
 import Database from 'better-sqlite3';
 import { generateClinic } from '../../apps/server/src/generator/clinic-generator';
 import {
@@ -95,7 +100,7 @@ export async function run(): Promise<void> {
       observer: {
         pulled(page, ms) {
           applyMs += ms;
-          pulledChanges += page.changes.length;
+          pulledChanges += runChangeCount(page.runs);
           pages += 1;
         },
       },

@@ -10,6 +10,7 @@
  * poke, pull and apply. Changes are spaced out so each is measured alone. Target: p95 < 1 s.
  */
 import { join } from 'node:path';
+import { changesOfRuns } from '@clinicdesk/sync-protocol';
 import { generateClinic } from '../../apps/server/src/generator/clinic-generator';
 import {
   type BenchDevice,
@@ -65,7 +66,7 @@ export async function run(): Promise<void> {
       observer: {
         pulled(page) {
           const waiting = awaited;
-          if (waiting && page.changes.some((c) => c.entity === 'visit' && c.id === waiting.id)) {
+          if (waiting && changesOfRuns(page.runs).some((c) => c.entity === 'visit' && c.id === waiting.id)) {
             awaited = null;
             waiting.arrived(performance.now());
           }

@@ -14,7 +14,7 @@
  */
 import { join } from 'node:path';
 import { createUuidv7Generator, formatPatientCode } from '@clinicdesk/domain';
-import { openLocalStore, type PulledChange } from '@clinicdesk/local-store';
+import { openLocalStore, type PulledChange, runsOfChanges } from '@clinicdesk/local-store';
 import { en, en_IN, Faker } from '@faker-js/faker';
 import {
   DESK_SEARCH_LIMIT,
@@ -76,7 +76,7 @@ function patientChanges(count: number): PulledChange[] {
 
 function snapshotPage(changes: PulledChange[], hasMore: boolean) {
   return {
-    changes,
+    runs: runsOfChanges(changes),
     hasMore,
     nextCursor: changes.at(-1)?.seq ?? 0,
     ackSeq: 0,

@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createUuidv7Generator, syncedColumns, toCamelCase } from '@clinicdesk/domain';
 import { type LocalStore, openLocalStore } from '../src/local-store';
-import type { PulledChange, PullPage } from '../src/sync-messages';
+import { type PulledChange, type PullPage, runsOfChanges } from '../src/sync-messages';
 
 export interface ApplyPullBenchOptions {
   /** Rows to apply (default 100 000). */
@@ -106,7 +106,7 @@ function makePatientChanges(count: number): PulledChange[] {
 
 function page(changes: PulledChange[], hasMore: boolean): PullPage {
   return {
-    changes,
+    runs: runsOfChanges(changes),
     hasMore,
     nextCursor: changes.at(-1)?.seq ?? 0,
     ackSeq: 0,

@@ -13,7 +13,7 @@ import { applyClinicSnapshot } from './clinic-info';
 import { pendingRowKeys } from './outbox';
 import { type PushOutcome, recordDecisions } from './push-results';
 import type { StoreContext } from './store-context';
-import type { PullPage } from './sync-messages';
+import { type PullPage, runChangeCount } from './sync-messages';
 
 /** What applying a pull page did. */
 export interface ApplyPullReport extends ApplyChangesReport {
@@ -32,7 +32,7 @@ export function applyPull(ctx: StoreContext, page: PullPage): ApplyPullReport {
     .transaction((): ApplyPullReport => {
       const at = ctx.now().toISOString();
       const decisions = recordDecisions(ctx, page.decisions, at);
-      const report = applyChanges(ctx, page.changes, pendingRowKeys(ctx), at);
+      const report = applyChanges(ctx, page.runs, pendingRowKeys(ctx), at);
       applyClinicSnapshot(ctx, page.clinic, at);
       ctx
         .statement(
@@ -51,7 +51,7 @@ export function applyPull(ctx: StoreContext, page: PullPage): ApplyPullReport {
           cursor: page.nextCursor,
           ackSeq: page.ackSeq,
           at,
-          rows: page.changes.length,
+          rows: runChangeCount(page.runs),
           remaining: page.remaining ?? null,
           hasMore: page.hasMore ? 1 : 0,
         });

@@ -20,7 +20,7 @@ import { quoteIdent } from './local-tables';
 import { pendingOpsOnRow, rowKey } from './outbox';
 import type { RecordTable } from './record-table';
 import type { StoreContext } from './store-context';
-import type { PulledChange } from './sync-messages';
+import { type ChangeRun, changeOfRunRow, RUN_ROW_HEAD } from './sync-messages';
 
 /** What applying a batch of changes did. */
 export interface ApplyChangesReport {
@@ -110,12 +110,12 @@ function resumeSearchIndexing(ctx: StoreContext, paused: PausedSearchIndex, ids:
 }
 
 /**
- * Applies `changes` in order inside the caller's transaction. `pending` holds the keys of rows with
- * undecided local ops (`pendingRowKeys`); pass an empty set when the outbox is empty.
+ * Applies the changes of `runs` in order inside the caller's transaction. `pending` holds the keys
+ * of rows with undecided local ops (`pendingRowKeys`); pass an empty set when the outbox is empty.
  */
 export function applyChanges(
   ctx: StoreContext,
-  changes: readonly PulledChange[],
+  runs: readonly ChangeRun[],
   pending: ReadonlySet<string>,
   at: string,
   report: ApplyChangesReport = emptyApplyReport(),
@@ -134,35 +134,42 @@ export function applyChanges(
   };
   const checkPending = pending.size > 0;
   const patients = ctx.synced('patient');
-  const patientChanges = changes.reduce(
-    (count, change) => (resolve(change.entity) === patients ? count + 1 : count),
+  const patientChanges = runs.reduce(
+    (count, run) => (resolve(run.entity) === patients ? count + run.rows.length : count),
     0,
   );
   const paused = patientChanges >= BULK_INDEX_THRESHOLD ? pauseSearchIndexing(ctx) : null;
   const writtenPatients: string[] = [];
 
-  for (const change of changes) {
-    if (typeof change.id !== 'string' || !Number.isSafeInteger(change.version) || change.version < 0)
-      throw new RangeError(`Invalid change at seq ${change.seq}: it needs a string id and a version ≥ 0.`);
-    const table = resolve(change.entity);
+  for (const run of runs) {
+    const table = resolve(run.entity);
     if (table === null) {
-      report.unknownEntities[change.entity] = (report.unknownEntities[change.entity] ?? 0) + 1;
+      report.unknownEntities[run.entity] = (report.unknownEntities[run.entity] ?? 0) + run.rows.length;
       continue;
     }
-    if (table === 'clinic') {
-      if (applyClinicChange(ctx, change)) report.written++;
-      else report.skipped++;
-      continue;
-    }
-    if (!table.upsertIfNewer(table.valuesFromChange(change, at))) {
-      report.skipped++;
-      continue;
-    }
-    report.written++;
-    if (paused !== null && table === patients) writtenPatients.push(change.id);
-    if (checkPending && pending.has(rowKey(table.spec.table, change.id))) {
-      rebase(ctx, table, change.id);
-      report.rebased++;
+    const idAt = RUN_ROW_HEAD + run.fields.indexOf('id');
+    if (idAt < RUN_ROW_HEAD) throw new RangeError(`Invalid run of ${run.entity}: its fields name no id.`);
+    const valuesOf = table === 'clinic' ? null : table.runValues(run.fields);
+    for (const row of run.rows) {
+      const id = row[idAt];
+      const version = row[1];
+      if (typeof id !== 'string' || !Number.isSafeInteger(version) || (version as number) < 0)
+        throw new RangeError(`Invalid change at seq ${row[0]}: it needs a string id and a version ≥ 0.`);
+      if (table === 'clinic' || valuesOf === null) {
+        if (applyClinicChange(ctx, changeOfRunRow(run, row))) report.written++;
+        else report.skipped++;
+        continue;
+      }
+      if (!table.upsertIfNewer(valuesOf(row, at))) {
+        report.skipped++;
+        continue;
+      }
+      report.written++;
+      if (paused !== null && table === patients) writtenPatients.push(id);
+      if (checkPending && pending.has(rowKey(table.spec.table, id))) {
+        rebase(ctx, table, id);
+        report.rebased++;
+      }
     }
   }
   if (paused !== null) resumeSearchIndexing(ctx, paused, writtenPatients);

@@ -58,6 +58,7 @@ export {
 export type { PushNotice, PushOutcome } from './push-results';
 export type { InboxItem } from './sync-inbox';
 export {
+  type ChangeRun,
   type ClinicSnapshot,
   type CounterLease,
   type CounterName,
@@ -68,6 +69,9 @@ export {
   type PullPage,
   type PushGroupResult,
   type RowOperation,
+  type RunRow,
+  runChangeCount,
+  runsOfChanges,
 } from './sync-messages';
 export type {
   BootstrapProgress,

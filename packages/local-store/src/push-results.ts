@@ -18,7 +18,7 @@ import { applyChanges, emptyApplyReport } from './change-applier';
 import { syncedEntityFromWire } from './entity-names';
 import { findGroup, pendingRowKeys, removeGroup } from './outbox';
 import type { StoreContext } from './store-context';
-import type { PulledChange, PushGroupResult, RowOperation } from './sync-messages';
+import { type PulledChange, type PushGroupResult, type RowOperation, runsOfChanges } from './sync-messages';
 
 /** A notice the server attached to an applied group (e.g. CODE_REASSIGNED). */
 export interface PushNotice {
@@ -101,7 +101,8 @@ export function recordDecisions(
     }
     removeGroup(ctx, group.mutationId);
   }
-  if (recorded.length > 0) applyChanges(ctx, recorded, pendingRowKeys(ctx), at, emptyApplyReport());
+  if (recorded.length > 0)
+    applyChanges(ctx, runsOfChanges(recorded), pendingRowKeys(ctx), at, emptyApplyReport());
   return outcome;
 }
 

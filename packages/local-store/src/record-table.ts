@@ -10,7 +10,7 @@ import {
   type SqlValue,
 } from './row-codec';
 import type { RowStatement } from './store-context';
-import type { PulledChange } from './sync-messages';
+import { RUN_ROW_HEAD, type RunRow } from './sync-messages';
 
 /**
  * Declares a decoded row to be its entity's record type. Rows are written from validated input or
@@ -39,7 +39,6 @@ export class RecordTable {
   readonly #statement: (sql: string) => RowStatement;
   readonly #positions: ReadonlyMap<string, number>;
   readonly #encoders: readonly ColumnEncoder[];
-  readonly #idIndex: number;
   readonly #versionIndex: number;
   readonly #deletedAtIndex: number;
   readonly #updatedAtIndex: number;
@@ -52,7 +51,7 @@ export class RecordTable {
     this.#statement = statement;
     this.#positions = columnPositions(spec);
     this.#encoders = columnEncoders(spec);
-    this.#idIndex = positionOf(spec, 'id');
+    positionOf(spec, 'id');
     this.#versionIndex = positionOf(spec, 'version');
     this.#deletedAtIndex = positionOf(spec, 'deleted_at');
     this.#updatedAtIndex = positionOf(spec, 'updated_at');
@@ -104,29 +103,41 @@ export class RecordTable {
     this.#statement(sql).run(...values, id);
   }
 
-  /** Column values for a pulled change: known fields only, id and version from the change itself. */
-  valuesFromChange(change: PulledChange, fallbackTime: string): SqlValue[] {
-    const values: SqlValue[] = new Array(this.spec.columns.length).fill(null);
-    const { data } = change;
-    for (const key in data) {
-      const index = this.#positions.get(key);
-      if (index !== undefined) values[index] = (this.#encoders[index] ?? encodeNull)(data[key]);
-    }
-    values[this.#idIndex] = change.id;
-    values[this.#versionIndex] = change.version;
-    if (change.op === 'delete' && values[this.#deletedAtIndex] === null) {
-      // A tombstone without its deletion time: the row's last update is the best evidence.
-      values[this.#deletedAtIndex] = values[this.#updatedAtIndex] ?? fallbackTime;
-    }
-    return values;
+  /**
+   * The column values of each row of a run with `fields` (a pull page's runs): the fields are
+   * matched to columns once per run, unknown fields are left out, and the version comes from the
+   * row's head. A tombstone without its deletion time gets the row's last update as that time
+   * (else `fallbackTime`).
+   */
+  runValues(fields: readonly string[]): (row: RunRow, fallbackTime: string) => SqlValue[] {
+    const targets: number[] = [];
+    const sources: number[] = [];
+    const encoders: ColumnEncoder[] = [];
+    fields.forEach((field, index) => {
+      const target = this.#positions.get(field);
+      const encoder = target === undefined ? undefined : this.#encoders[target];
+      if (target === undefined || encoder === undefined) return;
+      targets.push(target);
+      sources.push(RUN_ROW_HEAD + index);
+      encoders.push(encoder);
+    });
+    const width = this.spec.columns.length;
+    const versionIndex = this.#versionIndex;
+    const deletedAtIndex = this.#deletedAtIndex;
+    const updatedAtIndex = this.#updatedAtIndex;
+    return (row, fallbackTime) => {
+      const values: SqlValue[] = new Array(width).fill(null);
+      for (let i = 0; i < targets.length; i++)
+        values[targets[i] as number] = (encoders[i] as ColumnEncoder)(row[sources[i] as number]);
+      values[versionIndex] = row[1] as number;
+      if (row[2] === 'delete' && values[deletedAtIndex] === null)
+        values[deletedAtIndex] = values[updatedAtIndex] ?? fallbackTime;
+      return values;
+    };
   }
 
   /** Inserts the row, or replaces it when `values` carry a newer version; true when it was written. */
   upsertIfNewer(values: readonly SqlValue[]): boolean {
     return this.#statement(this.#upsertSql).run(...values).changes > 0;
   }
-}
-
-function encodeNull(): SqlValue {
-  return null;
 }

@@ -53,6 +53,74 @@ export interface PulledChange {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
+/** Values at the head of every run row, before the row's field values: seq, version, op. */
+export const RUN_ROW_HEAD = 3;
+
+/** One change of a run: `[seq, version, op, ...values in the run's field order]` (sync-protocol `RunRow`). */
+export type RunRow = readonly unknown[];
+
+/**
+ * Consecutive changes of one entity as a pull page carries them (sync-protocol `ChangeRun`): the
+ * field names once, then one array per change. `fields` include `id`.
+ */
+export interface ChangeRun {
+  readonly entity: string;
+  readonly fields: readonly string[];
+  readonly rows: readonly RunRow[];
+}
+
+/** How many changes `runs` hold. */
+export function runChangeCount(runs: readonly ChangeRun[]): number {
+  let count = 0;
+  for (const run of runs) count += run.rows.length;
+  return count;
+}
+
+/** One row of a run as a change object. */
+export function changeOfRunRow(run: ChangeRun, row: RunRow): PulledChange {
+  const data: Record<string, unknown> = {};
+  run.fields.forEach((field, index) => {
+    data[field] = row[RUN_ROW_HEAD + index] ?? null;
+  });
+  return {
+    seq: Number(row[0]),
+    entity: run.entity,
+    id: String(data.id),
+    version: Number(row[1]),
+    op: row[2] as PulledChange['op'],
+    data,
+  };
+}
+
+/**
+ * Change objects as runs: consecutive changes of one entity with the same fields share a run. The
+ * change's `id` is the run's `id` field (it wins over an `id` in `data`).
+ */
+export function runsOfChanges(changes: readonly PulledChange[]): ChangeRun[] {
+  const runs: { entity: string; fields: string[]; rows: unknown[][] }[] = [];
+  let current: (typeof runs)[number] | undefined;
+  for (const change of changes) {
+    const fields = ['id', ...Object.keys(change.data).filter((field) => field !== 'id')];
+    if (
+      current === undefined ||
+      current.entity !== change.entity ||
+      current.fields.length !== fields.length ||
+      current.fields.some((field, index) => field !== fields[index])
+    ) {
+      current = { entity: change.entity, fields, rows: [] };
+      runs.push(current);
+    }
+    current.rows.push([
+      change.seq,
+      change.version,
+      change.op,
+      change.id,
+      ...fields.slice(1).map((field) => change.data[field]),
+    ]);
+  }
+  return runs;
+}
+
 /** The server's decision on one pushed group (push results and pull decisions). */
 export interface PushGroupResult {
   readonly mutationId: string;
@@ -74,9 +142,9 @@ export interface ClinicSnapshot {
   readonly lease: { readonly issuedAt: string; readonly expiresAt: string; readonly token: string };
 }
 
-/** One pull page (`pullResponseSchema`). */
+/** One pull page (`pullResponseSchema`): its changes as runs, in seq order. */
 export interface PullPage {
-  readonly changes: readonly PulledChange[];
+  readonly runs: readonly ChangeRun[];
   readonly hasMore: boolean;
   readonly nextCursor: number;
   /** At most this many changes remain after `nextCursor` (for first-sync progress). */

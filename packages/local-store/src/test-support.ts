@@ -6,7 +6,7 @@ import { createUuidv7Generator } from '@clinicdesk/domain';
 import { type LocalStore, openLocalStore } from './local-store';
 import type { EntityInput } from './local-writer';
 import type { Actor } from './outbox';
-import type { PulledChange, PullPage } from './sync-messages';
+import { type PulledChange, type PullPage, runsOfChanges } from './sync-messages';
 
 // Helpers shared by this package's tests; not part of the public API.
 
@@ -142,11 +142,11 @@ export function change(
   return { seq, entity, id: String(data.id), version: Number(data.version), op, data };
 }
 
-/** A pull page with a default clinic snapshot. */
+/** A pull page of `changes` (as runs) with a default clinic snapshot. */
 export function pullPage(changes: PulledChange[], overrides: Partial<PullPage> = {}): PullPage {
   const last = changes.at(-1)?.seq ?? 0;
   return {
-    changes,
+    runs: runsOfChanges(changes),
     hasMore: false,
     nextCursor: last,
     ackSeq: 0,

@@ -2,10 +2,12 @@
 // engine is exactly what the server accepts, and that what the server sends fits the store.
 import { join } from 'node:path';
 import {
+  PROTOCOL_VERSION,
   type PullResponse,
   type PushResponse,
   pullResponseSchema,
   pushRequestSchema,
+  SCHEMA_VERSION,
 } from '@clinicdesk/sync-protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalStore } from './local-store';
@@ -51,22 +53,19 @@ describe('the wire contract', () => {
     });
     store.write(reception, (w) => w.delete('patient', uuid(1)));
 
-    const request = { protocolVersion: 1, schemaVersion: 1, groups: store.pendingGroups(200) };
+    const request = {
+      protocolVersion: PROTOCOL_VERSION,
+      schemaVersion: SCHEMA_VERSION,
+      groups: store.pendingGroups(200),
+    };
     expect(pushRequestSchema.safeParse(request).error?.issues).toBeUndefined();
   });
 
   it('accepts a parsed pull response and push response as they are', () => {
+    const patient = serverPatient(uuid(1), 2);
+    const fields = Object.keys(patient);
     const page: PullResponse = pullResponseSchema.parse({
-      changes: [
-        {
-          seq: 7,
-          entity: 'patients',
-          id: uuid(1),
-          version: 2,
-          op: 'create',
-          data: serverPatient(uuid(1), 2),
-        },
-      ],
+      runs: [{ entity: 'patients', fields, rows: [[7, 2, 'create', ...fields.map((f) => patient[f])]] }],
       hasMore: false,
       nextCursor: 7,
       ackSeq: 0,

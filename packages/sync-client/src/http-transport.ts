@@ -10,6 +10,7 @@ import {
   type PushRequest,
   pullResponseSchema,
   pushResponseSchema,
+  RUN_ROW_HEAD,
   SCHEMA_VERSION,
 } from '@clinicdesk/sync-protocol';
 import { z } from 'zod';
@@ -60,51 +61,64 @@ function withSchema<S extends z.ZodType>(schema: S): (json: unknown) => z.output
   };
 }
 
-const CHANGE_KEYS = new Set(['seq', 'entity', 'id', 'version', 'op', 'data']);
+const RUN_KEYS = new Set(['entity', 'fields', 'rows']);
 const ROW_OPS = new Set(['create', 'update', 'delete']);
 const ENTITY_NAME = /^[a-z][A-Za-z0-9]{0,62}$/;
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const UUID = z.regexes.uuid();
 
 /**
- * Checks a pull page. Everything but the change rows goes through `pullResponseSchema` unchanged.
- * Each change gets the schema's checks written out (strict keys, seq ascending, entity name, UUID
- * id, version, op), and its `data` is checked to be an object, not field by field: it came from
- * `res.json()`, so its values are JSON already, and the local store reads only the fields of its
- * own columns and encodes each by the column's kind. A page of thousands of rows is the largest
- * thing a device parses, and a zod parse of every field was a sixth of a first sync.
+ * Checks a pull page. Everything but the runs goes through `pullResponseSchema` unchanged. Each
+ * run gets the schema's checks written out (strict keys, entity name, field names that are
+ * identifiers, unique, with `id`), and each row its head (seq ascending across the page, version,
+ * op), its width and a UUID id; the field values are not checked one by one: they came from
+ * `res.json()`, so they are JSON already, and the local store reads only the fields of its own
+ * columns and encodes each by the column's kind. A page of thousands of rows is the largest thing
+ * a device parses, and a zod parse of every value was a sixth of a first sync.
  */
 function parsePullResponse(json: unknown): PullResponse {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw unexpected('not an object');
-  const { changes, ...envelope } = json as Record<string, unknown>;
-  if (!Array.isArray(changes)) throw unexpected('changes: expected an array');
+  const { runs, ...envelope } = json as Record<string, unknown>;
+  if (!Array.isArray(runs)) throw unexpected('runs: expected an array');
   const entities = new Set<string>();
   let previous = 0;
-  changes.forEach((change: unknown, index) => {
-    const fail = (what: string) => unexpected(`changes[${index}]: ${what}`);
-    if (change === null || typeof change !== 'object' || Array.isArray(change)) throw fail('not an object');
-    const c = change as Record<string, unknown>;
-    for (const key in c) if (!CHANGE_KEYS.has(key)) throw fail(`unrecognized key ${JSON.stringify(key)}`);
-    const { seq, entity, id, version, op, data } = c;
-    if (!Number.isSafeInteger(seq) || (seq as number) < 1) throw fail('seq must be a whole number ≥ 1');
-    if ((seq as number) <= previous) throw fail('changes must be in ascending seq order');
-    previous = seq as number;
+  runs.forEach((run: unknown, index) => {
+    const fail = (what: string) => unexpected(`runs[${index}]: ${what}`);
+    if (run === null || typeof run !== 'object' || Array.isArray(run)) throw fail('not an object');
+    const r = run as Record<string, unknown>;
+    for (const key in r) if (!RUN_KEYS.has(key)) throw fail(`unrecognized key ${JSON.stringify(key)}`);
+    const { entity, fields, rows } = r;
     if (typeof entity !== 'string') throw fail('entity must be a string');
     if (!entities.has(entity)) {
       if (!ENTITY_NAME.test(entity)) throw fail('entity names are camelCase identifiers');
       entities.add(entity);
     }
-    if (typeof id !== 'string' || !UUID.test(id)) throw fail('id must be a UUID');
-    if (!Number.isSafeInteger(version) || (version as number) < 1)
-      throw fail('version must be a whole number ≥ 1');
-    if (typeof op !== 'string' || !ROW_OPS.has(op)) throw fail('op must be create, update or delete');
-    if (data === null || typeof data !== 'object' || Array.isArray(data))
-      throw fail('data must be an object');
+    if (!Array.isArray(fields) || fields.length === 0) throw fail('fields must be a non-empty array');
+    for (const field of fields)
+      if (typeof field !== 'string' || !FIELD_NAME.test(field)) throw fail('field names are identifiers');
+    if (new Set(fields).size !== fields.length) throw fail('field names repeat');
+    const idAt = RUN_ROW_HEAD + fields.indexOf('id');
+    if (idAt < RUN_ROW_HEAD) throw fail('a run names the id field');
+    if (!Array.isArray(rows) || rows.length === 0) throw fail('rows must be a non-empty array');
+    const width = RUN_ROW_HEAD + fields.length;
+    rows.forEach((row: unknown, at) => {
+      const failRow = (what: string) => fail(`rows[${at}]: ${what}`);
+      if (!Array.isArray(row) || row.length !== width) throw failRow('expected one value per field');
+      const [seq, version, op] = row;
+      if (!Number.isSafeInteger(seq) || seq < 1) throw failRow('seq must be a whole number ≥ 1');
+      if (seq <= previous) throw failRow('changes must be in ascending seq order');
+      previous = seq;
+      if (!Number.isSafeInteger(version) || version < 1) throw failRow('version must be a whole number ≥ 1');
+      if (typeof op !== 'string' || !ROW_OPS.has(op)) throw failRow('op must be create, update or delete');
+      const id = row[idAt];
+      if (typeof id !== 'string' || !UUID.test(id)) throw failRow('id must be a UUID');
+    });
   });
-  const parsed = pullResponseSchema.safeParse({ ...envelope, changes: [] });
+  const parsed = pullResponseSchema.safeParse({ ...envelope, runs: [] });
   if (!parsed.success) throw unexpected(parsed.error.message);
-  if (changes.length > 0 && parsed.data.nextCursor < previous)
+  if (runs.length > 0 && parsed.data.nextCursor < previous)
     throw unexpected('nextCursor is before the last change');
-  return { ...parsed.data, changes: changes as PullResponse['changes'] };
+  return { ...parsed.data, runs: runs as PullResponse['runs'] };
 }
 
 /** The page's end as the server's headers state it, or null when they are absent or malformed. */

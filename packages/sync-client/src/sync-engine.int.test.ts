@@ -12,6 +12,7 @@ import {
   type PullResponse,
   type PushRequest,
   type PushResponse,
+  runsOfChanges,
 } from '@clinicdesk/sync-protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock, type FakeClock } from './fake-clock';
@@ -121,7 +122,7 @@ class ScriptedServer implements SyncTransport {
       const page = after.slice(0, limit);
       const now = this.#clock.now();
       return {
-        changes: page,
+        runs: runsOfChanges(page),
         hasMore: after.length > page.length,
         nextCursor: page.at(-1)?.seq ?? cursor,
         remaining: after.length - page.length,

@@ -19,6 +19,7 @@ import {
   PROTOCOL_VERSION,
   PUSH_MAX_GROUPS,
   type PullResponse,
+  runChangeCount,
   SCHEMA_VERSION,
 } from '@clinicdesk/sync-protocol';
 import { backoffDelay } from './backoff.policy';
@@ -291,7 +292,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       // Records the page's decisions too, in the same transaction as its rows.
       store.applyPull(page);
       if (!state.bootstrapped) {
-        const done = (state.progress?.done ?? 0) + page.changes.length;
+        const done = (state.progress?.done ?? 0) + runChangeCount(page.runs);
         const progress = { done, total: done + (page.remaining ?? 0) };
         store.setCursorState({ progress, ...(page.hasMore ? {} : { bootstrapped: true, progress: null }) });
         emit({ progress: page.hasMore ? progress : null });

@@ -67,8 +67,12 @@ export {
   SCHEMA_VERSION,
 } from './protocol-version';
 export {
+  type ChangeRun,
   type ClinicSnapshot,
   type ClinicStatus,
+  changeRunListSchema,
+  changeRunSchema,
+  changesOfRuns,
   clinicSnapshotSchema,
   clinicStatusSchema,
   type GroupDecision,
@@ -77,10 +81,18 @@ export {
   PULL_HAS_MORE_HEADER,
   PULL_MAX_LIMIT,
   PULL_NEXT_CURSOR_HEADER,
+  PULL_RUNS_SINCE_VERSION,
   type PullRequest,
   type PullResponse,
+  type PullResponseV1,
   pullRequestSchema,
   pullResponseSchema,
+  pullResponseV1Schema,
+  RUN_ROW_HEAD,
+  type RunRow,
+  runChangeCount,
+  runRowSchema,
+  runsOfChanges,
 } from './pull.schema';
 export {
   appliedResultSchema,

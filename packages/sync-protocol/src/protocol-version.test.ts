@@ -7,8 +7,8 @@ import {
 } from './protocol-version';
 
 describe('client version support', () => {
-  it('starts both versions at positive integers', () => {
-    expect(PROTOCOL_VERSION).toBe(1);
+  it('is at protocol 2 (pull pages as change runs) and a positive schema version', () => {
+    expect(PROTOCOL_VERSION).toBe(2);
     expect(Number.isInteger(SCHEMA_VERSION) && SCHEMA_VERSION >= 1).toBe(true);
   });
 

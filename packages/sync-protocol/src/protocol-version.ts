@@ -10,8 +10,8 @@
  * - A client newer than the server is not supported either: servers are deployed before desktops.
  */
 
-/** Version of the wire contract in this package. */
-export const PROTOCOL_VERSION = 1;
+/** Version of the wire contract in this package (2: pull pages carry change runs, see pull.schema). */
+export const PROTOCOL_VERSION = 2;
 
 /** Version of the entity shapes the wire messages carry. */
 export const SCHEMA_VERSION = 1;

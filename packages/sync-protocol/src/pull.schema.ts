@@ -15,10 +15,15 @@
  *   PULL_HAS_MORE_HEADER), equal to the body's, so a device can ask for the next page while this
  *   one's body is still arriving. The body is the truth; a device never moves its cursor on a
  *   header alone.
+ * - Since protocol version 2 a page carries its changes as runs (`runs`): consecutive changes of
+ *   one entity share one list of field names, and each change is an array — seq, version, op, then
+ *   the row's values in the run's field order. The same changes in the same order as version 1's
+ *   change objects (`changes`, still served to version-1 clients), in about half the bytes, and a
+ *   device parses arrays instead of an object per row. `changesOfRuns` reads them back as changes.
  */
 import { z } from 'zod';
-import { changeListSchema } from './change.schema';
-import { timestampSchema } from './common.schema';
+import { type Change, changeListSchema, rowOpSchema } from './change.schema';
+import { entityNameSchema, fieldNameSchema, timestampSchema, uuidSchema } from './common.schema';
 import { appliedResultSchema, refusedResultSchema } from './push.schema';
 
 /** Page size when the request names none. */
@@ -90,16 +95,132 @@ export type ClinicSnapshot = z.infer<typeof clinicSnapshotSchema>;
 export const groupDecisionSchema = z.discriminatedUnion('status', [appliedResultSchema, refusedResultSchema]);
 export type GroupDecision = z.infer<typeof groupDecisionSchema>;
 
+/** The first protocol version whose pull pages carry change runs (`runs`) instead of `changes`. */
+export const PULL_RUNS_SINCE_VERSION = 2;
+
+/** Values at the head of every run row, before the row's field values: seq, version, op. */
+export const RUN_ROW_HEAD = 3;
+
+/** One change of a run: `[seq, version, op, ...values in the run's field order]`. */
+export const runRowSchema = z.tuple([z.int().min(1), z.int().min(1), rowOpSchema], z.json());
+export type RunRow = z.infer<typeof runRowSchema>;
+
+/** Consecutive changes of one entity; `fields` name the values after each row's head and include `id`. */
+export const changeRunSchema = z
+  .strictObject({
+    entity: entityNameSchema,
+    fields: z.array(fieldNameSchema).min(1),
+    rows: z.array(runRowSchema).min(1),
+  })
+  .superRefine((run, ctx) => {
+    const idIndex = run.fields.indexOf('id');
+    if (idIndex < 0) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'a run names the id field' });
+    if (new Set(run.fields).size !== run.fields.length)
+      ctx.addIssue({ code: 'custom', path: ['fields'], message: 'field names repeat' });
+    run.rows.forEach((row, index) => {
+      if (row.length !== RUN_ROW_HEAD + run.fields.length)
+        ctx.addIssue({ code: 'custom', path: ['rows', index], message: 'a row holds one value per field' });
+      else if (idIndex >= 0 && !uuidSchema.safeParse(row[RUN_ROW_HEAD + idIndex]).success)
+        ctx.addIssue({ code: 'custom', path: ['rows', index], message: 'a row id must be a UUID' });
+    });
+  });
+export type ChangeRun = z.infer<typeof changeRunSchema>;
+
+/** Runs whose changes' seq strictly ascends across the whole list. */
+export const changeRunListSchema = z.array(changeRunSchema).superRefine((runs, ctx) => {
+  let previous = 0;
+  runs.forEach((run, index) => {
+    for (const [seq] of run.rows) {
+      if (seq <= previous) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'rows'],
+          message: 'changes must be in ascending seq order',
+        });
+        return;
+      }
+      previous = seq;
+    }
+  });
+});
+
+/** The changes of `runs`, in order, as change objects (what a version-1 page carries). */
+export function changesOfRuns(runs: readonly ChangeRun[]): Change[] {
+  const changes: Change[] = [];
+  for (const run of runs) {
+    for (const row of run.rows) {
+      const data: Change['data'] = {};
+      run.fields.forEach((field, index) => {
+        data[field] = row[RUN_ROW_HEAD + index] ?? null;
+      });
+      const [seq, version, op] = row;
+      changes.push({ seq, entity: run.entity, id: String(data.id), version, op, data });
+    }
+  }
+  return changes;
+}
+
+/**
+ * Change objects as runs (what a server of protocol 2 sends for them): consecutive changes of one
+ * entity with the same fields share a run; `id` comes first and is the change's id.
+ */
+export function runsOfChanges(changes: readonly Change[]): ChangeRun[] {
+  const runs: ChangeRun[] = [];
+  let current: ChangeRun | undefined;
+  for (const change of changes) {
+    const fields = ['id', ...Object.keys(change.data).filter((field) => field !== 'id')];
+    if (
+      current === undefined ||
+      current.entity !== change.entity ||
+      current.fields.length !== fields.length ||
+      current.fields.some((field, index) => field !== fields[index])
+    ) {
+      current = { entity: change.entity, fields, rows: [] };
+      runs.push(current);
+    }
+    const values = fields.slice(1).map((field) => change.data[field] ?? null);
+    current.rows.push([change.seq, change.version, change.op, change.id, ...values]);
+  }
+  return runs;
+}
+
+/** How many changes `runs` hold. */
+export function runChangeCount(runs: readonly { readonly rows: readonly unknown[] }[]): number {
+  return runs.reduce((count, run) => count + run.rows.length, 0);
+}
+
+/** The seq of the last change in `runs`, or undefined when they hold none. */
+function lastRunSeq(runs: readonly { rows: readonly (readonly unknown[])[] }[]): number | undefined {
+  const seq = runs.at(-1)?.rows.at(-1)?.[0];
+  return typeof seq === 'number' ? seq : undefined;
+}
+
+const pullEnvelopeShape = {
+  hasMore: z.boolean(),
+  nextCursor: z.int().min(0),
+  /** At most this many changes remain after `nextCursor` (an upper bound: for progress bars). */
+  remaining: z.int().min(0).optional(),
+  ackSeq: z.int().min(0),
+  decisions: z.array(groupDecisionSchema),
+  clinic: clinicSnapshotSchema,
+};
+
+/** A pull page for clients of protocol version 2 and later: changes as runs. */
 export const pullResponseSchema = z
+  .strictObject({ runs: changeRunListSchema, ...pullEnvelopeShape })
+  .superRefine((response, ctx) => {
+    const last = lastRunSeq(response.runs);
+    if (last !== undefined && response.nextCursor < last) {
+      ctx.addIssue({ code: 'custom', path: ['nextCursor'], message: 'nextCursor is before the last change' });
+    }
+  });
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+/** A pull page as version-1 clients receive it: one object per change. */
+export const pullResponseV1Schema = z
   .strictObject({
     changes: changeListSchema,
-    hasMore: z.boolean(),
-    nextCursor: z.int().min(0),
-    /** At most this many changes remain after `nextCursor` (an upper bound: for progress bars). */
-    remaining: z.int().min(0).optional(),
-    ackSeq: z.int().min(0),
-    decisions: z.array(groupDecisionSchema),
-    clinic: clinicSnapshotSchema,
+    ...pullEnvelopeShape,
   })
   .superRefine((response, ctx) => {
     const last = response.changes.at(-1);
@@ -107,4 +228,4 @@ export const pullResponseSchema = z
       ctx.addIssue({ code: 'custom', path: ['nextCursor'], message: 'nextCursor is before the last change' });
     }
   });
-export type PullResponse = z.infer<typeof pullResponseSchema>;
+export type PullResponseV1 = z.infer<typeof pullResponseV1Schema>;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalStore, openLocalStore } from '@clinicdesk/local-store';
+import { type LocalStore, openLocalStore, runsOfChanges } from '@clinicdesk/local-store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createReceptionService, type PatientFields, type ReceptionService } from './reception.service';
 
@@ -19,7 +19,7 @@ let writes: string[][];
 
 function pullSetup(patientLimit: number | null) {
   store.applyPull({
-    changes: [
+    runs: runsOfChanges([
       {
         seq: 1,
         entity: 'staff',
@@ -42,7 +42,7 @@ function pullSetup(patientLimit: number | null) {
           patientId: null,
         },
       },
-    ],
+    ]),
     hasMore: false,
     nextCursor: 1,
     ackSeq: 0,

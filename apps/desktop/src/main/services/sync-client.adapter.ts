@@ -112,7 +112,7 @@ export function observedSyncStore(store: LocalStore, onRowsChanged: RowsChanged)
       onRowsChanged([...entities]);
     },
     afterPull(page) {
-      const entities = new Set(page.changes.map((change) => change.entity));
+      const entities = new Set(page.runs.map((run) => run.entity));
       // The store records the page's push decisions too: a refusal learned here changes the sync centre.
       if (page.decisions.some((decision) => decision.status === 'refused')) entities.add('sync');
       if (entities.size > 0) onRowsChanged([...entities]);

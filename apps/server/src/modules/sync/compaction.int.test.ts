@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
 import { generateClinic } from '../../generator/clinic-generator';
+import { readPullBody } from '../../testing/pull-body';
 import { createTestApp, type SignedIn, type TestApp } from '../../testing/test-app';
 import { type CompactionReport, compactChangeLog, scheduleCompaction } from './compaction.service';
 
@@ -103,7 +104,7 @@ describe('change-log compaction', () => {
     // A new download no longer carries the long-deleted patient, and still the recent deletion.
     const snapshot = await pull(session, 0);
     expect(snapshot.statusCode).toBe(200);
-    const ids = (snapshot.json().changes as { id: string; op: string }[]).map((c) => [c.id, c.op]);
+    const ids = readPullBody(snapshot.json(), PROTOCOL_VERSION).changes.map((c) => [c.id, c.op]);
     expect(ids.filter(([id]) => id === longGone)).toEqual([]);
     expect(ids.filter(([id]) => id === justGone)).toEqual([[justGone, 'delete']]);
 

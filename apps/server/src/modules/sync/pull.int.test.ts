@@ -3,13 +3,15 @@ import {
   PROTOCOL_VERSION,
   PULL_HAS_MORE_HEADER,
   PULL_NEXT_CURSOR_HEADER,
+  PULL_RUNS_SINCE_VERSION,
   SCHEMA_VERSION,
 } from '@clinicdesk/sync-protocol';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GenerateResult, generateClinic } from '../../generator/clinic-generator';
+import { type PulledBody, readPullBody } from '../../testing/pull-body';
 import { createTestApp, type SignedIn, type TestApp } from '../../testing/test-app';
-import { rowToRecord, type WireColumn, wireRecordSql } from './sync-rows';
+import { rowToRecord, type WireColumn, wireFieldNames, wireRecordSql, wireValuesSql } from './sync-rows';
 
 let t: TestApp;
 
@@ -19,15 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-type Change = {
-  seq: number;
-  entity: string;
-  id: string;
-  version: number;
-  op: string;
-  data: Record<string, unknown>;
-};
 
 const STAFF_FIELDS = [
   'id',
@@ -44,22 +37,23 @@ const STAFF_FIELDS = [
   'deleted_at',
 ];
 
-/** Every page from cursor 0, with each answer's headers. */
-async function pullAll(session: SignedIn, limit: number) {
-  const pages: {
-    headers: Record<string, unknown>;
-    body: { changes: Change[]; hasMore: boolean; nextCursor: number };
-  }[] = [];
+/**
+ * Every page from cursor 0, with each answer's headers, its raw JSON and its body checked against
+ * the schema of `protocolVersion` (changes as objects either way).
+ */
+async function pullAll(session: SignedIn, limit: number, protocolVersion = PROTOCOL_VERSION) {
+  const pages: { headers: Record<string, unknown>; raw: Record<string, unknown>; body: PulledBody }[] = [];
   let cursor = 0;
   for (;;) {
     const res = await t.app.inject({
       method: 'GET',
-      url: `/v1/sync/pull?cursor=${cursor}&limit=${limit}&protocolVersion=${PROTOCOL_VERSION}&schemaVersion=${SCHEMA_VERSION}`,
+      url: `/v1/sync/pull?cursor=${cursor}&limit=${limit}&protocolVersion=${protocolVersion}&schemaVersion=${SCHEMA_VERSION}`,
       headers: session.headers,
     });
     expect(res.statusCode).toBe(200);
-    const body = res.json();
-    pages.push({ headers: res.headers, body });
+    const raw = res.json();
+    const body = readPullBody(raw, protocolVersion);
+    pages.push({ headers: res.headers, raw, body });
     cursor = body.nextCursor;
     if (!body.hasMore) return pages;
   }
@@ -82,83 +76,106 @@ async function signInAs(clinic: GenerateResult, role: 'doctor' | 'receptionist')
 }
 
 describe('pull pages written as JSON by PostgreSQL', () => {
-  it('carry every row exactly as the row converted in Node: timestamps, dates, nulls, numbers, booleans, JSON', async () => {
-    const owner = t.tdb.db.owner;
-    const clinic = await generateClinic(owner, { patients: 4, seed: 11 });
-    // Catalogue rows with numeric, jsonb (object and string) and boolean columns, a microsecond
-    // timestamp (truncated to milliseconds, as Date does), a tombstone and NULLs.
-    await sql`
+  it.each([
+    ['change runs', PROTOCOL_VERSION],
+    ['change objects', PULL_RUNS_SINCE_VERSION - 1],
+  ])(
+    'carry every row exactly as the row converted in Node, as %s (protocol %i): timestamps, dates, nulls, numbers, booleans, JSON',
+    async (_format, protocolVersion) => {
+      const owner = t.tdb.db.owner;
+      const clinic = await generateClinic(owner, { patients: 4, seed: 11 });
+      // Catalogue rows with numeric, jsonb (object and string) and boolean columns, a microsecond
+      // timestamp (truncated to milliseconds, as Date does), a tombstone and NULLs.
+      await sql`
       INSERT INTO lab_tests (clinic_id, id, name, code, category, unit, reference_ranges, price, is_active)
       VALUES (${clinic.clinicId}, ${uuidv7()}, 'Haemoglobin', 'HB', 'blood', 'g/dL',
               ${JSON.stringify({ male: '13-17', female: [12, 15.5], note: null })}::jsonb, 120.50, false),
              (${clinic.clinicId}, ${uuidv7()}, 'Glucose "fasting"', NULL, 'blood', NULL, DEFAULT, NULL, true)`.execute(
-      owner,
-    );
-    await sql`
+        owner,
+      );
+      await sql`
       INSERT INTO medicines (clinic_id, id, name, type, default_dose_pattern, default_days, is_active)
       VALUES (${clinic.clinicId}, ${uuidv7()}, 'Paracetamol', 'tablet', '"sos"'::jsonb, 3, true)`.execute(
-      owner,
-    );
-    await sql`
+        owner,
+      );
+      await sql`
       UPDATE patients SET created_at = '2026-03-04 05:06:07.123999+00', weight_kg = 61.25, email = NULL,
         deleted_at = '2026-03-05 00:00:00.000001+00', address = ${ADDRESS_TO_ESCAPE}
       WHERE id = (SELECT id FROM patients WHERE clinic_id = ${clinic.clinicId} ORDER BY id LIMIT 1)`.execute(
-      owner,
-    );
-
-    const session = await signInAs(clinic, 'receptionist');
-    const pages = await pullAll(session, 23);
-    expect(pages.length).toBeGreaterThan(3);
-    const changes = pages.flatMap((p) => p.body.changes);
-
-    const log = await sql<{ seq: number; entity: string; row_id: string; version: number; deleted: boolean }>`
-      SELECT seq, entity, row_id, version, deleted FROM change_log WHERE clinic_id = ${clinic.clinicId} ORDER BY seq`.execute(
-      owner,
-    );
-    expect(changes.map((c) => c.seq)).toEqual(log.rows.map((r) => r.seq));
-    for (const [index, entry] of log.rows.entries()) {
-      const change = changes[index] as Change;
-      const { rows } = await sql<Record<string, unknown>>`
-        SELECT * FROM ${sql.table(entry.entity)} WHERE clinic_id = ${clinic.clinicId} AND id = ${entry.row_id}`.execute(
         owner,
       );
-      const row = rows[0] as Record<string, unknown>;
-      const kept =
-        entry.entity === 'users'
-          ? Object.fromEntries(Object.entries(row).filter(([column]) => STAFF_FIELDS.includes(column)))
-          : row;
-      // Field by field, key order included: what JSON.stringify of the Node conversion would send.
-      expect(Object.entries(change.data)).toEqual(
-        Object.entries(JSON.parse(JSON.stringify(rowToRecord(kept)))),
+
+      const session = await signInAs(clinic, 'receptionist');
+      const pages = await pullAll(session, 23, protocolVersion);
+      expect(pages.length).toBeGreaterThan(3);
+      const changes = pages.flatMap((p) => p.body.changes);
+      if (protocolVersion >= PULL_RUNS_SINCE_VERSION) {
+        // Runs: one per stretch of one entity (every entry here has its row), never a change object.
+        for (const { raw } of pages) {
+          expect(raw).not.toHaveProperty('changes');
+          const entities = (raw.runs as { entity: string }[]).map((run) => run.entity);
+          for (let i = 1; i < entities.length; i++) expect(entities[i]).not.toBe(entities[i - 1]);
+        }
+        expect(pages.some(({ raw }) => (raw.runs as unknown[]).length > 1)).toBe(true);
+      } else {
+        for (const { raw } of pages) expect(raw).not.toHaveProperty('runs');
+      }
+
+      const log = await sql<{
+        seq: number;
+        entity: string;
+        row_id: string;
+        version: number;
+        deleted: boolean;
+      }>`
+      SELECT seq, entity, row_id, version, deleted FROM change_log WHERE clinic_id = ${clinic.clinicId} ORDER BY seq`.execute(
+        owner,
       );
-      expect(change).toMatchObject({
-        id: entry.row_id,
-        version: Math.max(1, entry.version),
-        op: entry.deleted ? 'delete' : entry.version <= 1 ? 'create' : 'update',
+      expect(changes.map((c) => c.seq)).toEqual(log.rows.map((r) => r.seq));
+      for (const [index, entry] of log.rows.entries()) {
+        const change = changes[index] as PulledBody['changes'][number];
+        const { rows } = await sql<Record<string, unknown>>`
+        SELECT * FROM ${sql.table(entry.entity)} WHERE clinic_id = ${clinic.clinicId} AND id = ${entry.row_id}`.execute(
+          owner,
+        );
+        const row = rows[0] as Record<string, unknown>;
+        const kept =
+          entry.entity === 'users'
+            ? Object.fromEntries(Object.entries(row).filter(([column]) => STAFF_FIELDS.includes(column)))
+            : row;
+        // Field by field, key order included: what JSON.stringify of the Node conversion would send.
+        expect(Object.entries(change.data)).toEqual(
+          Object.entries(JSON.parse(JSON.stringify(rowToRecord(kept)))),
+        );
+        expect(change).toMatchObject({
+          id: entry.row_id,
+          version: Math.max(1, entry.version),
+          op: entry.deleted ? 'delete' : entry.version <= 1 ? 'create' : 'update',
+        });
+      }
+      const tombstone = changes.find((c) => c.data.deletedAt === '2026-03-05T00:00:00.000Z');
+      expect(tombstone?.data).toMatchObject({
+        createdAt: '2026-03-04T05:06:07.123Z',
+        weightKg: 61.25,
+        email: null,
+        address: ADDRESS_TO_ESCAPE,
       });
-    }
-    const tombstone = changes.find((c) => c.data.deletedAt === '2026-03-05T00:00:00.000Z');
-    expect(tombstone?.data).toMatchObject({
-      createdAt: '2026-03-04T05:06:07.123Z',
-      weightKg: 61.25,
-      email: null,
-      address: ADDRESS_TO_ESCAPE,
-    });
-    const hb = changes.find((c) => c.data.code === 'HB');
-    expect(hb).toMatchObject({
-      entity: 'labTest',
-      data: {
-        price: 120.5,
-        isActive: false,
-        referenceRanges: { male: '13-17', female: [12, 15.5], note: null },
-      },
-    });
-    expect(changes.find((c) => c.entity === 'medicine')?.data).toMatchObject({
-      defaultDosePattern: 'sos',
-      defaultDays: 3,
-    });
-    expect(JSON.stringify(changes)).not.toContain('password');
-  });
+      const hb = changes.find((c) => c.data.code === 'HB');
+      expect(hb).toMatchObject({
+        entity: 'labTest',
+        data: {
+          price: 120.5,
+          isActive: false,
+          referenceRanges: { male: '13-17', female: [12, 15.5], note: null },
+        },
+      });
+      expect(changes.find((c) => c.entity === 'medicine')?.data).toMatchObject({
+        defaultDosePattern: 'sos',
+        defaultDays: 3,
+      });
+      expect(JSON.stringify(changes)).not.toContain('password');
+    },
+  );
 
   it("states each page's end in its headers, equal to the body", async () => {
     const clinic = await generateClinic(t.tdb.db.owner, { patients: 2, seed: 3 });
@@ -230,5 +247,12 @@ describe('pull pages written as JSON by PostgreSQL', () => {
       t.tdb.db.owner,
     );
     expect(Object.entries(JSON.parse(rows[0]?.json ?? 'null'))).toEqual(Object.entries(expected));
+    // The same values as a change run's row: in column order, under the run's field names.
+    const values = await sql<{ json: string }>`
+      SELECT ${sql.raw(wireValuesSql('t', columns))} AS json FROM (SELECT ${sql.raw(selects.join(', '))}) t`.execute(
+      t.tdb.db.owner,
+    );
+    expect(wireFieldNames(columns)).toEqual(Object.keys(expected));
+    expect(JSON.parse(`[${values.rows[0]?.json}]`)).toEqual(Object.values(expected));
   });
 });

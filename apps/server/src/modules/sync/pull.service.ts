@@ -1,5 +1,5 @@
 import { type CapacityUsage, syncedEntities, syncedEntityNames } from '@clinicdesk/domain';
-import type { GroupDecision, PullResponse } from '@clinicdesk/sync-protocol';
+import { type GroupDecision, PULL_RUNS_SINCE_VERSION, type PullResponse } from '@clinicdesk/sync-protocol';
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/tables';
 import { AppError } from '../../lib/app-error';
@@ -12,7 +12,7 @@ import {
 } from '../../plugins/tenancy.plugin';
 import { recordClinicEvent } from '../audit/audit.repository';
 import { clinicUsage } from '../capacity/capacity.service';
-import { wireRecordSql } from './sync-rows';
+import { wireFieldNames, wireRecordSql, wireValuesSql } from './sync-rows';
 
 /**
  * Pull (DESIGN §5): the clinic's changes after a cursor, in one snapshot transaction so a page is a
@@ -54,20 +54,28 @@ const EXTRA_ENTITIES: Record<string, { entity: string; columns: readonly string[
  * `pageStatement`), spliced into the body without being parsed in Node, and the rest of the answer.
  */
 export interface PulledPage {
+  readonly format: PullFormat;
+  /** The page's runs (or, protocol 1, its change objects) as JSON text, comma-separated. */
   readonly changesJson: string;
   readonly changeCount: number;
-  readonly envelope: Omit<PullResponse, 'changes'>;
+  readonly envelope: Omit<PullResponse, 'runs'>;
 }
 
-/** The JSON body of a pull answer: `PullResponse` with the page's change list spliced in as text. */
+/** The JSON body of a pull answer: the envelope with the page's runs (or changes) spliced in as text. */
 export function pullResponseBody(page: PulledPage): string {
-  return `{"changes":[${page.changesJson}],${JSON.stringify(page.envelope).slice(1)}`;
+  return `{"${page.format}":[${page.changesJson}],${JSON.stringify(page.envelope).slice(1)}`;
 }
 
-/** A table whose rows reach devices: its wire entity name and the SQL of its rows' JSON (`t`). */
+/**
+ * A table whose rows reach devices: its wire entity name, the SQL of its rows' JSON (`t`) as a
+ * record (protocol 1) and as a run row's values, and the head of its runs.
+ */
 interface WireTable {
   readonly entity: string;
   readonly recordSql: string;
+  readonly valuesSql: string;
+  /** `{"entity":…,"fields":[…],"rows":[`: what a run of this table's changes starts with. */
+  readonly runHead: string;
 }
 
 /**
@@ -134,7 +142,12 @@ async function loadWireTables(trx: TenantTransaction): Promise<ReadonlyMap<strin
       .filter((r) => r.table_name === wire.table && (wire.columns === null || wire.columns.includes(r.name)))
       .map((r) => ({ name: r.name, type: r.type, nullable: r.nullable }));
     if (columns.length > 0)
-      out.set(wire.table, { entity: wire.entity, recordSql: wireRecordSql('t', columns) });
+      out.set(wire.table, {
+        entity: wire.entity,
+        recordSql: wireRecordSql('t', columns),
+        valuesSql: wireValuesSql('t', columns),
+        runHead: `{"entity":${JSON.stringify(wire.entity)},"fields":${JSON.stringify(wireFieldNames(columns))},"rows":[`,
+      });
   }
   return out;
 }
@@ -153,6 +166,68 @@ interface PageRead {
 }
 
 /**
+ * How a page carries its changes: `runs` (protocol 2 and later; consecutive changes of one entity
+ * share their field names, each change an array) or `changes` (protocol 1; one object per change).
+ */
+export type PullFormat = 'runs' | 'changes';
+
+/** The format a client of `protocolVersion` reads. */
+export function pullFormatFor(protocolVersion: number): PullFormat {
+  return protocolVersion >= PULL_RUNS_SINCE_VERSION ? 'runs' : 'changes';
+}
+
+/** The page's change texts, one row per change: its seq, run, wire entity name and JSON text. */
+function changeBranches(tables: ReadonlyMap<string, WireTable>, format: PullFormat) {
+  const op = sql`CASE WHEN k.deleted THEN 'delete' WHEN k.version <= 1 THEN 'create' ELSE 'update' END`;
+  const branches = [...tables].map(([table, wire]) => {
+    const change =
+      format === 'runs'
+        ? sql`concat('[', k.seq, ',', greatest(k.version, 1), ',"', ${op}, '",', ${sql.raw(wire.valuesSql)}, ']')`
+        : sql`concat('{"seq":', k.seq, ${sql.lit(`,"entity":${JSON.stringify(wire.entity)},"id":"`)}, k.row_id,
+            '","version":', greatest(k.version, 1), ',"op":"', ${op}, '","data":', ${sql.raw(wire.recordSql)}, '}')`;
+    return sql`
+      SELECT k.seq, k.run, ${sql.lit(wire.entity)} AS entity, ${change} AS change
+      FROM page k JOIN ${sql.table(table)} t ON t.clinic_id = k.clinic_id AND t.id = k.row_id
+      WHERE k.entity = ${sql.lit(table)}`;
+  });
+  return branches.length > 0
+    ? sql.join(branches, sql`\nUNION ALL\n`)
+    : sql`SELECT NULL::bigint AS seq, NULL::bigint AS run, NULL::text AS entity, NULL::text AS change WHERE false`;
+}
+
+/**
+ * The page's count, text and changes per entity, in one pass over its changes (read once, never
+ * materialized: a page's text would spill to disk). Runs: the changes are grouped by run (a run
+ * is a stretch of consecutive entries of one entity, numbered in the page CTE), each run's rows
+ * joined in seq order under the run's head (`{"entity":…,"fields":[…],"rows":[`).
+ */
+function pageAggregate(tables: ReadonlyMap<string, WireTable>, format: PullFormat) {
+  if (format === 'changes') {
+    return sql`
+      SELECT count(*)::int AS count, string_agg(change, ',' ORDER BY seq) AS changes,
+        (SELECT json_object_agg(entity, n)
+           FROM (SELECT entity, count(*)::int AS n FROM unnest(array_agg(c.entity)) AS entity GROUP BY entity) e
+        ) AS entities
+      FROM changes c`;
+  }
+  const heads =
+    tables.size > 0
+      ? sql.join([...tables.values()].map((wire) => sql`(${sql.lit(wire.entity)}, ${sql.lit(wire.runHead)})`))
+      : sql`(NULL::text, NULL::text)`;
+  return sql`
+    SELECT coalesce(sum(r.n), 0)::int AS count,
+      string_agg(concat(h.head, r.rows, ']}'), ',' ORDER BY r.run) AS changes,
+      (SELECT json_object_agg(entity, n)
+         FROM (SELECT entity, sum(n)::int AS n FROM unnest(array_agg(r.entity), array_agg(r.n)) AS e(entity, n)
+               GROUP BY entity) e
+      ) AS entities
+    FROM (
+      SELECT run, entity, count(*)::int AS n, string_agg(change, ',' ORDER BY seq) AS rows
+      FROM changes GROUP BY run, entity
+    ) r JOIN (VALUES ${heads}) AS h(entity, head) ON h.entity = r.entity`;
+}
+
+/**
  * One statement for the whole page, so the server needs one round trip (and the device's next
  * request reaches PostgreSQL at once, while the device still applies the page before): the
  * entries after the cursor, their rows as JSON text in seq order (one UNION ALL branch per table
@@ -163,30 +238,24 @@ interface PageRead {
 function pageQuery(
   page: { clinicId: string; deviceId: string; cursor: number; limit: number; now: Date },
   tables: ReadonlyMap<string, WireTable>,
+  format: PullFormat,
 ) {
   const { clinicId, deviceId, cursor, limit, now } = page;
-  const branches = [...tables].map(
-    ([table, wire]) => sql`
-      SELECT k.seq, ${sql.lit(wire.entity)} AS entity,
-        concat('{"seq":', k.seq, ${sql.lit(`,"entity":${JSON.stringify(wire.entity)},"id":"`)}, k.row_id,
-          '","version":', greatest(k.version, 1), ',"op":"',
-          CASE WHEN k.deleted THEN 'delete' WHEN k.version <= 1 THEN 'create' ELSE 'update' END,
-          '","data":', ${sql.raw(wire.recordSql)}, '}') AS change
-      FROM page k JOIN ${sql.table(table)} t ON t.clinic_id = k.clinic_id AND t.id = k.row_id
-      WHERE k.entity = ${sql.lit(table)}`,
-  );
-  const changes =
-    branches.length > 0
-      ? sql.join(branches, sql`\nUNION ALL\n`)
-      : sql`SELECT NULL::bigint AS seq, NULL::text AS entity, NULL::text AS change WHERE false`;
   return sql<PageRead>`
     WITH page AS MATERIALIZED (
-      SELECT clinic_id, seq, entity, row_id, version, deleted FROM change_log
-      WHERE clinic_id = ${clinicId} AND seq > ${cursor} ORDER BY seq LIMIT ${limit}
+      -- Each entry numbered by its run: a new run starts where the entity changes.
+      SELECT clinic_id, seq, entity, row_id, version, deleted,
+        count(*) FILTER (WHERE starts) OVER (ORDER BY seq) AS run
+      FROM (
+        SELECT e.*, e.entity IS DISTINCT FROM lag(e.entity) OVER (ORDER BY e.seq) AS starts
+        FROM (
+          SELECT clinic_id, seq, entity, row_id, version, deleted FROM change_log
+          WHERE clinic_id = ${clinicId} AND seq > ${cursor} ORDER BY seq LIMIT ${limit}
+        ) e
+      ) w
     ),
     bounds AS (SELECT max(seq) AS last_seq FROM page),
-    -- Read once, by the aggregate below, so never materialized: a page's text would spill to disk.
-    changes AS (${changes}),
+    changes AS (${changeBranches(tables, format)}),
     device_state AS (
       UPDATE device_sync_state SET last_pull_cursor = coalesce((SELECT last_seq FROM bounds), ${cursor}),
         last_pull_at = ${now}
@@ -209,15 +278,9 @@ function pageQuery(
          FROM (SELECT result, seq FROM sync_groups
                WHERE clinic_id = ${clinicId} AND device_id = ${deviceId}
                ORDER BY seq DESC LIMIT 100) g) AS decisions,
-      a.count, a.changes,
-      (SELECT json_object_agg(entity, n)
-         FROM (SELECT entity, count(*)::int AS n FROM unnest(a.entities) AS entity GROUP BY entity) e) AS entities
+      a.count, a.changes, a.entities
     FROM (SELECT 1) AS one LEFT JOIN clinic_sync_state s ON s.clinic_id = ${clinicId}
-    CROSS JOIN (
-      SELECT count(*)::int AS count, string_agg(change, ',' ORDER BY seq) AS changes,
-        array_agg(entity) AS entities
-      FROM changes
-    ) a`;
+    CROSS JOIN (${pageAggregate(tables, format)}) a`;
 }
 
 /** One page of changes for a device, with its ack seq, recent decisions and the clinic snapshot. */
@@ -226,8 +289,9 @@ export async function pullChanges(
   caller: { clinicId: string; deviceId: string; sub: string; role: string },
   cursor: number,
   limit: number,
+  format: PullFormat = 'runs',
 ): Promise<PulledPage> {
-  const { page, entities } = await readPage(deps, caller, cursor, limit);
+  const { page, entities } = await readPage(deps, caller, cursor, limit, format);
   if (page.changeCount > 0) {
     // A pull is a server-side read of patient data: audited, in its own transaction (the page was
     // read in a snapshot, which must not be the one that extends the audit chain).
@@ -253,6 +317,7 @@ async function readPage(
   caller: { clinicId: string; deviceId: string },
   cursor: number,
   limit: number,
+  format: PullFormat,
 ): Promise<{ page: PulledPage; entities: Record<string, number> }> {
   return inClinic(
     deps.db,
@@ -262,6 +327,7 @@ async function readPage(
       const query = pageQuery(
         { clinicId, deviceId: caller.deviceId, cursor, limit, now: deps.now() },
         wireTables,
+        format,
       );
       const read = (await query.execute(trx)).rows[0];
       if (!read) throw new Error('The page statement returned no row');
@@ -283,6 +349,7 @@ async function readPage(
       const remaining = Math.max(0, (read.log_last_seq ?? nextCursor) - nextCursor);
       return {
         page: {
+          format,
           changesJson: read.changes ?? '',
           changeCount: read.count,
           envelope: {

@@ -106,3 +106,22 @@ export function wireRecordSql(alias: string, columns: readonly WireColumn[]): st
   parts.push(quoteLiteral(columns.length === 0 ? '{}' : '}'));
   return concatSql(parts);
 }
+
+/** The wire field names of `columns`, in column order (a change run's `fields`). */
+export function wireFieldNames(columns: readonly WireColumn[]): string[] {
+  return columns.map((column) => toCamelCase(column.name));
+}
+
+/**
+ * SQL for the JSON text of one row of `alias` as the values of a change run's row: each column's
+ * JSON as `wireRecordSql` writes it, comma-separated in column order (the run names the fields
+ * once, `wireFieldNames`), without brackets.
+ */
+export function wireValuesSql(alias: string, columns: readonly WireColumn[]): string {
+  const parts: string[] = [];
+  columns.forEach((column, index) => {
+    if (index > 0) parts.push(quoteLiteral(','));
+    parts.push(columnJsonSql(`${alias}.${quoteIdent(column.name)}`, column));
+  });
+  return parts.length === 0 ? "''" : concatSql(parts);
+}

@@ -3,6 +3,7 @@ import { formatPatientCode, formatProvisionalPatientCode, uuidv7 } from '@clinic
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '@clinicdesk/sync-protocol';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPullBody } from '../../testing/pull-body';
 import {
   createTestApp,
   type SignedIn,
@@ -48,12 +49,18 @@ async function device(clinic: TestClinic, user: TestUser) {
     return { res, body, json: res.json() };
   };
   const push = (...groups: Op[][]) => pushDated(new Date(), ...groups);
-  const pull = async (cursor = 0, limit = 1000) =>
-    t.app.inject({
+  /** A pull; `json()` checks a 200 body against the protocol's schema and gives its changes as objects. */
+  const pull = async (cursor = 0, limit = 1000) => {
+    const res = await t.app.inject({
       method: 'GET',
       url: `/v1/sync/pull?cursor=${cursor}&limit=${limit}&protocolVersion=${versions.protocolVersion}&schemaVersion=${versions.schemaVersion}`,
       headers: session.headers,
     });
+    return {
+      statusCode: res.statusCode,
+      json: () => (res.statusCode === 200 ? readPullBody(res.json(), versions.protocolVersion) : res.json()),
+    };
+  };
   const lease = async (counter: 'patient_code' | 'queue_token', scope: string, size = 10) =>
     (
       await t.app.inject({
@@ -902,6 +909,45 @@ describe('tenancy and versions', () => {
       headers: d.session.headers,
     });
     expect(res.statusCode).toBe(400);
+  });
+
+  it('takes pushes from a client of the previous protocol and serves it the same changes as change objects', async () => {
+    const { clinic, receptionist } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const code = formatProvisionalPatientCode(clinic.code, 2026, uuidv7());
+    const previous = PROTOCOL_VERSION - 1;
+    const pushed = await t.app.inject({
+      method: 'POST',
+      url: '/v1/sync/push',
+      headers: d.session.headers,
+      payload: {
+        protocolVersion: previous,
+        schemaVersion: SCHEMA_VERSION,
+        groups: [
+          {
+            mutationId: randomUUID(),
+            seq: 1,
+            createdAt: new Date().toISOString(),
+            ops: [patient(receptionist.id, code)],
+          },
+        ],
+      },
+    });
+    expect(pushed.json().results[0]).toMatchObject({ status: 'applied' });
+    const pullAt = (protocolVersion: number) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/v1/sync/pull?cursor=0&protocolVersion=${protocolVersion}&schemaVersion=${SCHEMA_VERSION}`,
+        headers: d.session.headers,
+      });
+    const old = await pullAt(previous);
+    expect(old.statusCode).toBe(200);
+    const oldBody = readPullBody(old.json(), previous);
+    const current = readPullBody((await pullAt(PROTOCOL_VERSION)).json(), PROTOCOL_VERSION);
+    expect(oldBody.changes).toEqual(current.changes);
+    expect(oldBody.changes.some((c) => c.entity === 'patient' && c.data.patientCode !== undefined)).toBe(
+      true,
+    );
   });
 
   it('pages a snapshot with a gapless cursor and gzip', async () => {

@@ -19,7 +19,7 @@ import type { SigningKey } from '../../lib/signing-keys';
 import { type Caller, callerOf } from '../../plugins/auth.plugin';
 import { leaseBlock } from './lease.service';
 import type { LiveHub } from './live-hub';
-import { createPullCache, pullChanges, pullResponseBody } from './pull.service';
+import { createPullCache, pullChanges, pullFormatFor, pullResponseBody } from './pull.service';
 import { applyPush, LICENCE_LEASE_DAYS } from './push.service';
 
 const security = [{ bearer: [] }];
@@ -110,6 +110,7 @@ export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: Signi
         caller,
         request.query.cursor,
         request.query.limit,
+        pullFormatFor(request.query.protocolVersion),
       );
       // Already JSON (the change rows were written as JSON text by PostgreSQL): sent as it is, so
       // through the untyped reply, whose payload is not checked against the response schema.
