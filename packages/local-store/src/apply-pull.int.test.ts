@@ -263,4 +263,51 @@ describe('store.applyPull', () => {
     expect(countRows(store, 'patients')).toBe(0);
     expect(store.syncState().cursor).toBe(0);
   });
+
+  it("maps a run's fields to columns whatever their order, skipping fields this build does not know", () => {
+    const patient = serverPatient(uuid(1), 2, { city: 'Satara' });
+    const fields = ['tubeColour', ...Object.keys(patient).reverse()];
+    const values = (record: Record<string, unknown>) => ['purple', ...fields.slice(1).map((f) => record[f])];
+    const deleted = serverPatient(uuid(2), 3, { firstName: 'Meera', updatedAt: '2026-03-02T10:00:00.000Z' });
+    const report = store.applyPull(
+      pullPage([], {
+        runs: [
+          {
+            entity: 'patient',
+            fields,
+            rows: [
+              [1, 2, 'update', ...values(patient)],
+              [2, 3, 'delete', ...values(deleted)],
+            ],
+          },
+        ],
+        nextCursor: 2,
+      }),
+    );
+    expect(report).toMatchObject({ written: 2, cursor: 2 });
+    expect(store.patients.byId(uuid(1))).toMatchObject({ version: 2, city: 'Satara', firstName: 'Ravi' });
+    // A tombstone without its deletion time is deleted as of its last update.
+    expect(
+      store.sqlite.prepare('SELECT first_name, deleted_at FROM patients WHERE id = ?').get(uuid(2)),
+    ).toEqual({
+      first_name: 'Meera',
+      deleted_at: '2026-03-02T10:00:00.000Z',
+    });
+    expect(store.syncState().bootstrap.rowsDone).toBe(2);
+  });
+
+  it('refuses a run that names no id field, keeping nothing of the page', () => {
+    const patient = serverPatient(uuid(1), 1);
+    const fields = Object.keys(patient).filter((f) => f !== 'id');
+    const page = pullPage([change(1, 'patients', serverPatient(uuid(2), 1))], {
+      runs: [
+        ...pullPage([change(1, 'patients', serverPatient(uuid(2), 1))]).runs,
+        { entity: 'patient', fields, rows: [[2, 1, 'create', ...fields.map((f) => patient[f])]] },
+      ],
+      nextCursor: 2,
+    });
+    expect(() => store.applyPull(page)).toThrow(/Invalid run of patient: its fields name no id/);
+    expect(countRows(store, 'patients')).toBe(0);
+    expect(store.syncState().cursor).toBe(0);
+  });
 });

@@ -1,0 +1,114 @@
+import { PROTOCOL_VERSION } from '@clinicdesk/sync-protocol';
+import { describe, expect, it } from 'vitest';
+import { createHttpTransport } from './http-transport';
+import { TransportError } from './transport';
+
+// The server is replaced by an injected fetch answering fixed bodies: these tests are about how
+// the transport reads a pull answer. Real HTTP against the server is covered by the end-to-end
+// sync tests.
+
+const A = '0190b8e5-6f3a-7cc2-9a43-3b1e6d0a0001';
+const B = '0190b8e5-6f3a-7cc2-9a43-3b1e6d0a0002';
+
+const envelope = {
+  hasMore: false,
+  nextCursor: 9,
+  ackSeq: 0,
+  decisions: [],
+  clinic: {
+    status: 'active',
+    limits: { patients: null, doctors: 2, receptionists: 2, labTechs: null },
+    usage: { patients: 1, doctors: 1, receptionists: 1, labTechs: 0 },
+    lease: { issuedAt: '2026-03-14T09:00:00.000Z', expiresAt: '2026-03-21T09:00:00.000Z', token: 't' },
+  },
+};
+
+const runs = [
+  { entity: 'patient', fields: ['id', 'firstName'], rows: [[4, 1, 'create', A, 'Asha']] },
+  {
+    entity: 'visit',
+    fields: ['status', 'id'],
+    rows: [
+      [7, 2, 'update', 'waiting', B],
+      [9, 3, 'delete', 'cancelled', A],
+    ],
+  },
+];
+
+function transportAnswering(body: unknown) {
+  const urls: string[] = [];
+  const transport = createHttpTransport({
+    baseUrl: 'http://clinicdesk.test',
+    auth: { accessToken: async () => 'token', refresh: async () => {} },
+    fetch: async (url) => {
+      urls.push(String(url));
+      return new Response(JSON.stringify(body), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
+    },
+  });
+  return { transport, urls };
+}
+
+describe('the HTTP transport reading a pull page', () => {
+  it('asks with its protocol version and keeps the runs as they came', async () => {
+    const { transport, urls } = transportAnswering({ runs, ...envelope });
+    const page = await transport.pull(0, 5000);
+    expect(urls[0]).toContain(`protocolVersion=${PROTOCOL_VERSION}`);
+    expect(page.runs).toEqual(runs);
+    expect(page.nextCursor).toBe(9);
+  });
+
+  const row = (head: unknown[], ...values: unknown[]) => [...head, ...values];
+  it.each([
+    ['change objects (protocol 1)', { changes: [], ...envelope }, /runs: expected an array/],
+    ['an unknown key in a run', { runs: [{ ...runs[0], clinicId: A }], ...envelope }, /unrecognized key/],
+    ['a run without rows', { runs: [{ ...runs[0], rows: [] }], ...envelope }, /rows must be a non-empty/],
+    [
+      'a run that names no id',
+      { runs: [{ entity: 'patient', fields: ['firstName'], rows: [[4, 1, 'create', 'Asha']] }], ...envelope },
+      /names the id field/,
+    ],
+    [
+      'a field named twice',
+      { runs: [{ entity: 'patient', fields: ['id', 'id'], rows: [[4, 1, 'create', A, A]] }], ...envelope },
+      /field names repeat/,
+    ],
+    [
+      'a field name that is no identifier',
+      {
+        runs: [{ entity: 'patient', fields: ['id', 'first name'], rows: [[4, 1, 'create', A, 'x']] }],
+        ...envelope,
+      },
+      /field names are identifiers/,
+    ],
+    [
+      'a row missing a value',
+      { runs: [{ ...runs[0], rows: [[4, 1, 'create', A]] }], ...envelope },
+      /one value per field/,
+    ],
+    ['changes out of order across runs', { runs: [runs[1], runs[0]], ...envelope }, /ascending seq order/],
+    [
+      'a version 0',
+      { runs: [{ ...runs[0], rows: [row([4, 0, 'create'], A, 'x')] }], ...envelope },
+      /version/,
+    ],
+    [
+      'an unknown op',
+      { runs: [{ ...runs[0], rows: [row([4, 1, 'upsert'], A, 'x')] }], ...envelope },
+      /op must be/,
+    ],
+    [
+      'an id that is no UUID',
+      { runs: [{ ...runs[0], rows: [row([4, 1, 'create'], 'p-1', 'x')] }], ...envelope },
+      /UUID/,
+    ],
+    ['nextCursor before the last change', { runs, ...envelope, nextCursor: 8 }, /nextCursor is before/],
+  ])('refuses %s as an unexpected answer', async (_label, body, message) => {
+    const { transport } = transportAnswering(body);
+    const failure = await transport.pull(0, 5000).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TransportError);
+    expect(failure).toMatchObject({ kind: 'server', message: expect.stringMatching(message) });
+  });
+});
