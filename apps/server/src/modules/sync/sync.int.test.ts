@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { formatPatientCode, formatProvisionalPatientCode, uuidv7 } from '@clinicdesk/domain';
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '@clinicdesk/sync-protocol';
 import { sql } from 'kysely';
@@ -968,11 +969,26 @@ describe('tenancy and versions', () => {
     }
     expect(seen).toEqual([...seen].sort((x, y) => x - y));
     expect(new Set(seen).size).toBe(seen.length);
-    const gz = await t.app.inject({
-      method: 'GET',
-      url: `/v1/sync/pull?cursor=0&protocolVersion=1&schemaVersion=1`,
-      headers: { ...d.session.headers, 'accept-encoding': 'gzip' },
-    });
-    expect(gz.headers['content-encoding']).toBe('gzip');
+    const answer = (acceptEncoding: string, protocolVersion = PROTOCOL_VERSION) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/v1/sync/pull?cursor=0&protocolVersion=${protocolVersion}&schemaVersion=${SCHEMA_VERSION}`,
+        headers: { ...d.session.headers, 'accept-encoding': acceptEncoding },
+      });
+    const plain = await answer('identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toContain('accept-encoding');
+    // Gzip even where brotli is offered first (as fetch offers over HTTPS), for either protocol.
+    for (const [acceptEncoding, protocolVersion] of [
+      ['br, gzip, deflate', PROTOCOL_VERSION],
+      ['gzip', PROTOCOL_VERSION - 1],
+    ] as const) {
+      const gz = await answer(acceptEncoding, protocolVersion);
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gz.headers.vary).toContain('accept-encoding');
+      const text = gunzipSync(gz.rawPayload).toString('utf8');
+      if (protocolVersion === PROTOCOL_VERSION) expect(JSON.parse(text).runs).toEqual(plain.json().runs);
+      else expect(readPullBody(JSON.parse(text), protocolVersion).changes).toHaveLength(seen.length);
+    }
   });
 });
