@@ -138,6 +138,7 @@ export class RecordTable {
 
   /** Inserts the row, or replaces it when `values` carry a newer version; true when it was written. */
   upsertIfNewer(values: readonly SqlValue[]): boolean {
-    return this.#statement(this.#upsertSql).run(...values).changes > 0;
+    // One array argument: better-sqlite3 binds its elements in order, without spreading them.
+    return this.#statement(this.#upsertSql).run(values).changes > 0;
   }
 }
