@@ -213,7 +213,7 @@ describe('pull pages written as JSON by PostgreSQL', () => {
     expect(await usage()).toEqual({ patients: 2, doctors: 3, receptionists: 2, labTechs: 0 });
   });
 
-  it('writes a record of more columns than one concat call takes, each type as row_to_json would', async () => {
+  it('writes a record of more columns than one concat call takes, each type as row_to_json would, NULL or NOT NULL', async () => {
     const samples: { type: string; value: string; json: unknown }[] = [
       { type: 'integer', value: '42', json: 42 },
       { type: 'text', value: `'say "hi"\\'`, json: 'say "hi"\\' },
@@ -238,7 +238,8 @@ describe('pull pages written as JSON by PostgreSQL', () => {
     const expected: Record<string, unknown> = {};
     for (let i = 0; i < 60; i++) {
       const sample = samples[i % samples.length] as (typeof samples)[number];
-      columns.push({ name: `c${i}_value`, type: sample.type, nullable: true });
+      // Every other column as NOT NULL (its quotes written as concat arguments), unless it holds NULL.
+      columns.push({ name: `c${i}_value`, type: sample.type, nullable: i % 2 === 0 || sample.json === null });
       selects.push(`${sample.value}::${sample.type} AS c${i}_value`);
       expected[`c${i}Value`] = sample.json;
     }

@@ -67,13 +67,14 @@ export function pullResponseBody(page: PulledPage): string {
 }
 
 /**
- * A table whose rows reach devices: its wire entity name, the SQL of its rows' JSON (`t`) as a
- * record (protocol 1) and as a run row's values, and the head of its runs.
+ * A table whose rows reach devices: its wire entity name, the SQL of a change's JSON (entry `k`,
+ * row `t`) as a record's (protocol 1) and as a run's row, and the head of its runs.
  */
 interface WireTable {
   readonly entity: string;
   readonly recordSql: string;
-  readonly valuesSql: string;
+  /** `[seq,version,"op",…values]` of entry `k` and row `t`, in one `concat`. */
+  readonly runRowSql: string;
   /** `{"entity":…,"fields":[…],"rows":[`: what a run of this table's changes starts with. */
   readonly runHead: string;
 }
@@ -145,7 +146,18 @@ async function loadWireTables(trx: TenantTransaction): Promise<ReadonlyMap<strin
       out.set(wire.table, {
         entity: wire.entity,
         recordSql: wireRecordSql('t', columns),
-        valuesSql: wireValuesSql('t', columns),
+        runRowSql: wireValuesSql('t', columns, {
+          prefix: [
+            { literal: '[' },
+            { sql: 'k.seq' },
+            { literal: ',' },
+            { sql: 'greatest(k.version, 1)' },
+            { literal: ',"' },
+            { sql: ROW_OP_SQL },
+            { literal: '",' },
+          ],
+          suffix: ']',
+        }),
         runHead: `{"entity":${JSON.stringify(wire.entity)},"fields":${JSON.stringify(wireFieldNames(columns))},"rows":[`,
       });
   }
@@ -176,15 +188,17 @@ export function pullFormatFor(protocolVersion: number): PullFormat {
   return protocolVersion >= PULL_RUNS_SINCE_VERSION ? 'runs' : 'changes';
 }
 
+/** A change's op from its log entry `k`: a tombstone, a row's first version, or a later one. */
+const ROW_OP_SQL = "CASE WHEN k.deleted THEN 'delete' WHEN k.version <= 1 THEN 'create' ELSE 'update' END";
+
 /** The page's change texts, one row per change: its seq, run, wire entity name and JSON text. */
 function changeBranches(tables: ReadonlyMap<string, WireTable>, format: PullFormat) {
-  const op = sql`CASE WHEN k.deleted THEN 'delete' WHEN k.version <= 1 THEN 'create' ELSE 'update' END`;
   const branches = [...tables].map(([table, wire]) => {
     const change =
       format === 'runs'
-        ? sql`concat('[', k.seq, ',', greatest(k.version, 1), ',"', ${op}, '",', ${sql.raw(wire.valuesSql)}, ']')`
+        ? sql.raw(wire.runRowSql)
         : sql`concat('{"seq":', k.seq, ${sql.lit(`,"entity":${JSON.stringify(wire.entity)},"id":"`)}, k.row_id,
-            '","version":', greatest(k.version, 1), ',"op":"', ${op}, '","data":', ${sql.raw(wire.recordSql)}, '}')`;
+            '","version":', greatest(k.version, 1), ',"op":"', ${sql.raw(ROW_OP_SQL)}, '","data":', ${sql.raw(wire.recordSql)}, '}')`;
     return sql`
       SELECT k.seq, k.run, ${sql.lit(wire.entity)} AS entity, ${change} AS change
       FROM page k JOIN ${sql.table(table)} t ON t.clinic_id = k.clinic_id AND t.id = k.row_id

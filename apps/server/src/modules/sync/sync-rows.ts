@@ -70,21 +70,46 @@ function concatSql(parts: readonly string[]): string {
   return concatSql(groups);
 }
 
-/** SQL for one column's JSON value as text, never NULL (a NULL column is `null`). */
-function columnJsonSql(value: string, column: WireColumn): string {
-  let json: string;
+/**
+ * One column's JSON value as `concat` arguments: SQL literals (`{ literal }`) and expressions
+ * (`{ sql }`), never NULL together (a NULL column is `null`). A NOT NULL column's quotes are
+ * arguments of their own, so the value goes into the row's text without an intermediate string;
+ * `concat` writes a uuid through its output function. A nullable column is one expression, which
+ * `coalesce` turns into `null` when the column is NULL.
+ */
+export type ConcatPart = { readonly literal: string } | { readonly sql: string };
+
+function columnJsonParts(value: string, column: WireColumn): ConcatPart[] {
+  const quoted = (inner: string): ConcatPart[] =>
+    column.nullable
+      ? [{ sql: `coalesce('"' || ${inner} || '"', 'null')` }]
+      : [{ literal: '"' }, { sql: inner }, { literal: '"' }];
   if (column.type === 'timestamp with time zone') {
     // As `toISOString` writes a Date: UTC, milliseconds truncated, `Z`.
-    json = `'"' || to_char(${value} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'`;
-  } else if (QUOTED_TYPES.has(column.type)) {
-    json = `'"' || ${value}::text || '"'`;
-  } else if (BARE_TYPES.has(column.type)) {
-    json = `${value}::text`;
-  } else {
-    // Text, dates, numeric, enums, arrays…: PostgreSQL's own JSON of the value, escaping included.
-    json = `to_json(${value})::text`;
+    return quoted(`to_char(${value} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
   }
-  return column.nullable ? `coalesce(${json}, 'null')` : json;
+  if (QUOTED_TYPES.has(column.type)) return quoted(column.nullable ? `${value}::text` : value);
+  // Numbers, booleans (`::text` writes true/false, the output function t/f) and JSON as their text;
+  // text, dates, numeric, enums, arrays… as PostgreSQL's own JSON of the value, escaping included.
+  const json = BARE_TYPES.has(column.type) ? `${value}::text` : `to_json(${value})::text`;
+  return [{ sql: column.nullable ? `coalesce(${json}, 'null')` : json }];
+}
+
+/** `concat` SQL of parts, adjacent literals merged into one. */
+function concatPartsSql(parts: readonly ConcatPart[]): string {
+  const args: string[] = [];
+  let literal: string | null = null;
+  for (const part of parts) {
+    if ('literal' in part) {
+      literal = (literal ?? '') + part.literal;
+      continue;
+    }
+    if (literal !== null) args.push(quoteLiteral(literal));
+    literal = null;
+    args.push(part.sql);
+  }
+  if (literal !== null) args.push(quoteLiteral(literal));
+  return args.length === 0 ? "''" : concatSql(args);
 }
 
 /**
@@ -97,14 +122,14 @@ function columnJsonSql(value: string, column: WireColumn): string {
  * `to_json`, about a quarter cheaper per row than `row_to_json` of a sub-select.
  */
 export function wireRecordSql(alias: string, columns: readonly WireColumn[]): string {
-  const parts: string[] = [];
+  const parts: ConcatPart[] = [];
   columns.forEach((column, index) => {
     const key = JSON.stringify(toCamelCase(column.name));
-    parts.push(quoteLiteral(`${index === 0 ? '{' : ','}${key}:`));
-    parts.push(columnJsonSql(`${alias}.${quoteIdent(column.name)}`, column));
+    parts.push({ literal: `${index === 0 ? '{' : ','}${key}:` });
+    parts.push(...columnJsonParts(`${alias}.${quoteIdent(column.name)}`, column));
   });
-  parts.push(quoteLiteral(columns.length === 0 ? '{}' : '}'));
-  return concatSql(parts);
+  parts.push({ literal: columns.length === 0 ? '{}' : '}' });
+  return concatPartsSql(parts);
 }
 
 /** The wire field names of `columns`, in column order (a change run's `fields`). */
@@ -115,13 +140,19 @@ export function wireFieldNames(columns: readonly WireColumn[]): string[] {
 /**
  * SQL for the JSON text of one row of `alias` as the values of a change run's row: each column's
  * JSON as `wireRecordSql` writes it, comma-separated in column order (the run names the fields
- * once, `wireFieldNames`), without brackets.
+ * once, `wireFieldNames`), without brackets. `prefix` and `suffix` (literal text) go around it in
+ * the same `concat`.
  */
-export function wireValuesSql(alias: string, columns: readonly WireColumn[]): string {
-  const parts: string[] = [];
+export function wireValuesSql(
+  alias: string,
+  columns: readonly WireColumn[],
+  around: { prefix?: ConcatPart[]; suffix?: string } = {},
+): string {
+  const parts: ConcatPart[] = [...(around.prefix ?? [])];
   columns.forEach((column, index) => {
-    if (index > 0) parts.push(quoteLiteral(','));
-    parts.push(columnJsonSql(`${alias}.${quoteIdent(column.name)}`, column));
+    if (index > 0) parts.push({ literal: ',' });
+    parts.push(...columnJsonParts(`${alias}.${quoteIdent(column.name)}`, column));
   });
-  return parts.length === 0 ? "''" : concatSql(parts);
+  if (around.suffix !== undefined) parts.push({ literal: around.suffix });
+  return concatPartsSql(parts);
 }
