@@ -1,4 +1,4 @@
-import { uuidv7 } from '@clinicdesk/domain';
+import { toCamelCase, uuidv7 } from '@clinicdesk/domain';
 import {
   PROTOCOL_VERSION,
   PULL_HAS_MORE_HEADER,
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GenerateResult, generateClinic } from '../../generator/clinic-generator';
 import { type PulledBody, readPullBody } from '../../testing/pull-body';
 import { createTestApp, type SignedIn, type TestApp } from '../../testing/test-app';
-import { rowToRecord, type WireColumn, wireFieldNames, wireRecordSql, wireValuesSql } from './sync-rows';
+import { rowToRecord, type WireColumn, wireRecordSql, wireRunRowSql } from './sync-rows';
 
 let t: TestApp;
 
@@ -143,10 +143,11 @@ describe('pull pages written as JSON by PostgreSQL', () => {
           entry.entity === 'users'
             ? Object.fromEntries(Object.entries(row).filter(([column]) => STAFF_FIELDS.includes(column)))
             : row;
-        // Field by field, key order included: what JSON.stringify of the Node conversion would send.
-        expect(Object.entries(change.data)).toEqual(
-          Object.entries(JSON.parse(JSON.stringify(rowToRecord(kept)))),
-        );
+        // Field by field: what JSON.stringify of the Node conversion would send; change objects
+        // (protocol 1) in its key order too, runs in their own field order (text columns last).
+        const node = JSON.parse(JSON.stringify(rowToRecord(kept)));
+        if (protocolVersion >= PULL_RUNS_SINCE_VERSION) expect(change.data).toStrictEqual(node);
+        else expect(Object.entries(change.data)).toEqual(Object.entries(node));
         expect(change).toMatchObject({
           id: entry.row_id,
           version: Math.max(1, entry.version),
@@ -249,11 +250,17 @@ describe('pull pages written as JSON by PostgreSQL', () => {
     );
     expect(Object.entries(JSON.parse(rows[0]?.json ?? 'null'))).toEqual(Object.entries(expected));
     // The same values as a change run's row: in column order, under the run's field names.
+    // The same values as a change run's row, under the run's field names (text columns last).
+    const runRow = wireRunRowSql('t', columns, [{ literal: '[' }]);
     const values = await sql<{ json: string }>`
-      SELECT ${sql.raw(wireValuesSql('t', columns))} AS json FROM (SELECT ${sql.raw(selects.join(', '))}) t`.execute(
+      SELECT ${sql.raw(runRow.sql)} AS json FROM (SELECT ${sql.raw(selects.join(', '))}) t`.execute(
       t.tdb.db.owner,
     );
-    expect(wireFieldNames(columns)).toEqual(Object.keys(expected));
-    expect(JSON.parse(`[${values.rows[0]?.json}]`)).toEqual(Object.values(expected));
+    const row = JSON.parse(values.rows[0]?.json ?? 'null') as unknown[];
+    const textFields = columns.filter((c) => c.type === 'text').map((c) => toCamelCase(c.name));
+    expect(runRow.fields.slice(-textFields.length)).toEqual(textFields);
+    expect(Object.fromEntries(runRow.fields.map((field, index) => [field, row[index]]))).toStrictEqual(
+      expected,
+    );
   });
 });

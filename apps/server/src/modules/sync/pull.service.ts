@@ -12,7 +12,7 @@ import {
 } from '../../plugins/tenancy.plugin';
 import { recordClinicEvent } from '../audit/audit.repository';
 import { clinicUsage } from '../capacity/capacity.service';
-import { wireFieldNames, wireRecordSql, wireValuesSql } from './sync-rows';
+import { wireRecordSql, wireRunRowSql } from './sync-rows';
 
 /**
  * Pull (DESIGN §5): the clinic's changes after a cursor, in one snapshot transaction so a page is a
@@ -142,24 +142,22 @@ async function loadWireTables(trx: TenantTransaction): Promise<ReadonlyMap<strin
     const columns = rows
       .filter((r) => r.table_name === wire.table && (wire.columns === null || wire.columns.includes(r.name)))
       .map((r) => ({ name: r.name, type: r.type, nullable: r.nullable }));
-    if (columns.length > 0)
-      out.set(wire.table, {
-        entity: wire.entity,
-        recordSql: wireRecordSql('t', columns),
-        runRowSql: wireValuesSql('t', columns, {
-          prefix: [
-            { literal: '[' },
-            { sql: 'k.seq' },
-            { literal: ',' },
-            { sql: 'greatest(k.version, 1)' },
-            { literal: ',"' },
-            { sql: ROW_OP_SQL },
-            { literal: '",' },
-          ],
-          suffix: ']',
-        }),
-        runHead: `{"entity":${JSON.stringify(wire.entity)},"fields":${JSON.stringify(wireFieldNames(columns))},"rows":[`,
-      });
+    if (columns.length === 0) continue;
+    const runRow = wireRunRowSql('t', columns, [
+      { literal: '[' },
+      { sql: 'k.seq' },
+      { literal: ',' },
+      { sql: 'greatest(k.version, 1)' },
+      { literal: ',"' },
+      { sql: ROW_OP_SQL },
+      { literal: '",' },
+    ]);
+    out.set(wire.table, {
+      entity: wire.entity,
+      recordSql: wireRecordSql('t', columns),
+      runRowSql: runRow.sql,
+      runHead: `{"entity":${JSON.stringify(wire.entity)},"fields":${JSON.stringify(runRow.fields)},"rows":[`,
+    });
   }
   return out;
 }

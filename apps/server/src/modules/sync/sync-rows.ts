@@ -132,27 +132,42 @@ export function wireRecordSql(alias: string, columns: readonly WireColumn[]): st
   return concatPartsSql(parts);
 }
 
-/** The wire field names of `columns`, in column order (a change run's `fields`). */
-export function wireFieldNames(columns: readonly WireColumn[]): string[] {
-  return columns.map((column) => toCamelCase(column.name));
+/** Types whose JSON is their text as a JSON string: they can share one `array_to_json` per row. */
+const STRING_TYPES = new Set(['text', 'character varying']);
+
+function isStringColumn(column: WireColumn): boolean {
+  return STRING_TYPES.has(column.type);
 }
 
 /**
- * SQL for the JSON text of one row of `alias` as the values of a change run's row: each column's
- * JSON as `wireRecordSql` writes it, comma-separated in column order (the run names the fields
- * once, `wireFieldNames`), without brackets. `prefix` and `suffix` (literal text) go around it in
- * the same `concat`.
+ * A change run's row for one table: its field names and the SQL of the row's JSON text,
+ * `[…prefix, …values]`. Text columns come last, all through one `array_to_json` of a
+ * text array, whose closing bracket closes the row: one function call that escapes every string
+ * of the row, where `to_json` of each column works out the column's type and output function for
+ * every value. The other columns are written as `wireValuesSql` writes them.
  */
-export function wireValuesSql(
+export function wireRunRowSql(
   alias: string,
   columns: readonly WireColumn[],
-  around: { prefix?: ConcatPart[]; suffix?: string } = {},
-): string {
-  const parts: ConcatPart[] = [...(around.prefix ?? [])];
-  columns.forEach((column, index) => {
+  prefix: readonly ConcatPart[],
+): { fields: string[]; sql: string } {
+  const direct = columns.filter((column) => !isStringColumn(column));
+  const strings = columns.filter(isStringColumn);
+  const parts: ConcatPart[] = [...prefix];
+  direct.forEach((column, index) => {
     if (index > 0) parts.push({ literal: ',' });
     parts.push(...columnJsonParts(`${alias}.${quoteIdent(column.name)}`, column));
   });
-  if (around.suffix !== undefined) parts.push({ literal: around.suffix });
-  return concatPartsSql(parts);
+  if (strings.length === 0) {
+    parts.push({ literal: ']' });
+  } else {
+    if (direct.length > 0) parts.push({ literal: ',' });
+    const values = strings.map((column) => `${alias}.${quoteIdent(column.name)}::text`).join(', ');
+    // `["a",null,"b"]` without its opening bracket: the strings and the row's closing bracket.
+    parts.push({ sql: `substr(array_to_json(ARRAY[${values}])::text, 2)` });
+  }
+  return {
+    fields: [...direct, ...strings].map((column) => toCamelCase(column.name)),
+    sql: concatPartsSql(parts),
+  };
 }
