@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalStore, openLocalStore } from '@clinicdesk/local-store';
+import { type LocalStore, openLocalStore, runsOfChanges } from '@clinicdesk/local-store';
 import {
   type Change,
   type GroupResult,
@@ -12,7 +12,6 @@ import {
   type PullResponse,
   type PushRequest,
   type PushResponse,
-  runsOfChanges,
 } from '@clinicdesk/sync-protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock, type FakeClock } from './fake-clock';
@@ -122,7 +121,8 @@ class ScriptedServer implements SyncTransport {
       const page = after.slice(0, limit);
       const now = this.#clock.now();
       return {
-        runs: runsOfChanges(page),
+        // The store's conversion: the runs a protocol-2 server sends for these changes.
+        runs: runsOfChanges(page) as PullResponse['runs'],
         hasMore: after.length > page.length,
         nextCursor: page.at(-1)?.seq ?? cursor,
         remaining: after.length - page.length,

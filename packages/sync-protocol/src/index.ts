@@ -92,7 +92,6 @@ export {
   type RunRow,
   runChangeCount,
   runRowSchema,
-  runsOfChanges,
 } from './pull.schema';
 export {
   appliedResultSchema,

@@ -160,30 +160,6 @@ export function changesOfRuns(runs: readonly ChangeRun[]): Change[] {
   return changes;
 }
 
-/**
- * Change objects as runs (what a server of protocol 2 sends for them): consecutive changes of one
- * entity with the same fields share a run; `id` comes first and is the change's id.
- */
-export function runsOfChanges(changes: readonly Change[]): ChangeRun[] {
-  const runs: ChangeRun[] = [];
-  let current: ChangeRun | undefined;
-  for (const change of changes) {
-    const fields = ['id', ...Object.keys(change.data).filter((field) => field !== 'id')];
-    if (
-      current === undefined ||
-      current.entity !== change.entity ||
-      current.fields.length !== fields.length ||
-      current.fields.some((field, index) => field !== fields[index])
-    ) {
-      current = { entity: change.entity, fields, rows: [] };
-      runs.push(current);
-    }
-    const values = fields.slice(1).map((field) => change.data[field] ?? null);
-    current.rows.push([change.seq, change.version, change.op, change.id, ...values]);
-  }
-  return runs;
-}
-
 /** How many changes `runs` hold. */
 export function runChangeCount(runs: readonly { readonly rows: readonly unknown[] }[]): number {
   return runs.reduce((count, run) => count + run.rows.length, 0);
