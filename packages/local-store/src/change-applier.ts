@@ -20,7 +20,7 @@ import { quoteIdent } from './local-tables';
 import { pendingOpsOnRow, rowKey } from './outbox';
 import type { RecordTable } from './record-table';
 import type { StoreContext } from './store-context';
-import { type ChangeRun, changeOfRunRow, RUN_ROW_HEAD } from './sync-messages';
+import { type ChangeRun, changeOfRunRow, RUN_ROW_HEAD, type RunRow } from './sync-messages';
 
 /** What applying a batch of changes did. */
 export interface ApplyChangesReport {
@@ -109,6 +109,15 @@ function resumeSearchIndexing(ctx: StoreContext, paused: PausedSearchIndex, ids:
   for (const trigger of paused.triggers) ctx.sqlite.exec(trigger.sql);
 }
 
+/** The row's id (at `idAt`), after checking that the row has a string id and a version ≥ 0. */
+function checkedId(row: RunRow, idAt: number): string {
+  const id = row[idAt];
+  const version = row[1];
+  if (typeof id !== 'string' || !Number.isSafeInteger(version) || (version as number) < 0)
+    throw new RangeError(`Invalid change at seq ${row[0]}: it needs a string id and a version ≥ 0.`);
+  return id;
+}
+
 /**
  * Applies the changes of `runs` in order inside the caller's transaction. `pending` holds the keys
  * of rows with undecided local ops (`pendingRowKeys`); pass an empty set when the outbox is empty.
@@ -149,17 +158,17 @@ export function applyChanges(
     }
     const idAt = RUN_ROW_HEAD + run.fields.indexOf('id');
     if (idAt < RUN_ROW_HEAD) throw new RangeError(`Invalid run of ${run.entity}: its fields name no id.`);
-    const valuesOf = table === 'clinic' ? null : table.runValues(run.fields);
-    for (const row of run.rows) {
-      const id = row[idAt];
-      const version = row[1];
-      if (typeof id !== 'string' || !Number.isSafeInteger(version) || (version as number) < 0)
-        throw new RangeError(`Invalid change at seq ${row[0]}: it needs a string id and a version ≥ 0.`);
-      if (table === 'clinic' || valuesOf === null) {
+    if (table === 'clinic') {
+      for (const row of run.rows) {
+        checkedId(row, idAt);
         if (applyClinicChange(ctx, changeOfRunRow(run, row))) report.written++;
         else report.skipped++;
-        continue;
       }
+      continue;
+    }
+    const valuesOf = table.runValues(run.fields);
+    for (const row of run.rows) {
+      const id = checkedId(row, idAt);
       if (!table.upsertIfNewer(valuesOf(row, at))) {
         report.skipped++;
         continue;

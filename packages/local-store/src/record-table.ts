@@ -51,7 +51,7 @@ export class RecordTable {
     this.#statement = statement;
     this.#positions = columnPositions(spec);
     this.#encoders = columnEncoders(spec);
-    positionOf(spec, 'id');
+    positionOf(spec, 'id'); // throws for a table without `id`, which the upsert conflicts on
     this.#versionIndex = positionOf(spec, 'version');
     this.#deletedAtIndex = positionOf(spec, 'deleted_at');
     this.#updatedAtIndex = positionOf(spec, 'updated_at');

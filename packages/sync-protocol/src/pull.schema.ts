@@ -161,14 +161,8 @@ export function changesOfRuns(runs: readonly ChangeRun[]): Change[] {
 }
 
 /** How many changes `runs` hold. */
-export function runChangeCount(runs: readonly { readonly rows: readonly unknown[] }[]): number {
+export function runChangeCount(runs: readonly ChangeRun[]): number {
   return runs.reduce((count, run) => count + run.rows.length, 0);
-}
-
-/** The seq of the last change in `runs`, or undefined when they hold none. */
-function lastRunSeq(runs: readonly { rows: readonly (readonly unknown[])[] }[]): number | undefined {
-  const seq = runs.at(-1)?.rows.at(-1)?.[0];
-  return typeof seq === 'number' ? seq : undefined;
 }
 
 const pullEnvelopeShape = {
@@ -185,7 +179,7 @@ const pullEnvelopeShape = {
 export const pullResponseSchema = z
   .strictObject({ runs: changeRunListSchema, ...pullEnvelopeShape })
   .superRefine((response, ctx) => {
-    const last = lastRunSeq(response.runs);
+    const last = response.runs.at(-1)?.rows.at(-1)?.[0];
     if (last !== undefined && response.nextCursor < last) {
       ctx.addIssue({ code: 'custom', path: ['nextCursor'], message: 'nextCursor is before the last change' });
     }

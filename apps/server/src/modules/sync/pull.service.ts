@@ -301,7 +301,7 @@ export async function pullChanges(
   caller: { clinicId: string; deviceId: string; sub: string; role: string },
   cursor: number,
   limit: number,
-  format: PullFormat = 'runs',
+  format: PullFormat,
 ): Promise<PulledPage> {
   const { page, entities } = await readPage(deps, caller, cursor, limit, format);
   if (page.changeCount > 0) {

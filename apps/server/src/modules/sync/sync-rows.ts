@@ -70,15 +70,15 @@ function concatSql(parts: readonly string[]): string {
   return concatSql(groups);
 }
 
-/**
- * One column's JSON value as `concat` arguments: SQL literals (`{ literal }`) and expressions
- * (`{ sql }`), never NULL together (a NULL column is `null`). A NOT NULL column's quotes are
- * arguments of their own, so the value goes into the row's text without an intermediate string;
- * `concat` writes a uuid through its output function. A nullable column is one expression, which
- * `coalesce` turns into `null` when the column is NULL.
- */
+/** One argument of a row's `concat`: text written as a SQL literal, or a SQL expression. */
 export type ConcatPart = { readonly literal: string } | { readonly sql: string };
 
+/**
+ * One column's JSON value as `concat` arguments, never NULL together (a NULL column is `null`). A
+ * NOT NULL column's quotes are arguments of their own, so the value goes into the row's text
+ * without an intermediate string; `concat` writes a uuid through its output function. A nullable
+ * column is one expression, which `coalesce` turns into `null` when the column is NULL.
+ */
 function columnJsonParts(value: string, column: WireColumn): ConcatPart[] {
   const quoted = (inner: string): ConcatPart[] =>
     column.nullable
@@ -144,7 +144,7 @@ function isStringColumn(column: WireColumn): boolean {
  * `[…prefix, …values]`. Text columns come last, all through one `array_to_json` of a
  * text array, whose closing bracket closes the row: one function call that escapes every string
  * of the row, where `to_json` of each column works out the column's type and output function for
- * every value. The other columns are written as `wireValuesSql` writes them.
+ * every value. The other columns are written as `wireRecordSql` writes their values.
  */
 export function wireRunRowSql(
   alias: string,
