@@ -203,9 +203,9 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
   }
 
   /**
-   * Pages asked for ahead of the one being applied, at most. Each is asked for only once the page
-   * before it has been answered (so the server reads one page of a device at a time); two ahead
-   * keep PostgreSQL busy while the device parses and applies.
+   * Pages asked for ahead of the one being applied, at most. Each is asked for once the page before
+   * it says where it ends: its head, which the server sends before it writes a page that has more
+   * after it, so PostgreSQL reads the next pages while the device receives, parses and applies.
    */
   const PAGES_AHEAD = 2;
 

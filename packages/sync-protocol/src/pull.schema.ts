@@ -14,7 +14,9 @@
  * - A 200 answer also states `nextCursor` and `hasMore` in its headers (PULL_NEXT_CURSOR_HEADER,
  *   PULL_HAS_MORE_HEADER), equal to the body's, so a device can ask for the next page while this
  *   one's body is still arriving. The body is the truth; a device never moves its cursor on a
- *   header alone.
+ *   header alone. When more pages follow, the server sends the head as soon as it knows where the
+ *   page ends, before it writes the page; if writing it then fails, the answer is cut off (its
+ *   status is out already), which a device takes as a dropped connection and asks again.
  * - Since protocol version 2 a page carries its changes as runs (`runs`): consecutive changes of
  *   one entity share one list of field names, and each change is an array — seq, version, op, then
  *   the row's values in the run's field order. The same changes in the same order as version 1's

@@ -59,9 +59,12 @@ function openPostgres(url: string, appUrl: string, appPoolSize: number): Databas
   const options = '-c jit=off';
   const ownerPool = new pg.Pool({ connectionString: url, max: 5, types: pgTypes(), options });
   const appPool = new pg.Pool({ connectionString: appUrl, max: appPoolSize, types: pgTypes(), options });
-  // An idle client that errors (server restart) must not crash the process; the pool replaces it.
-  ownerPool.on('error', () => undefined);
-  appPool.on('error', () => undefined);
+  // A client that errors (server restart, a backend ended) must not crash the process: idle, the
+  // pool replaces it; checked out, its query fails with the error and the pool drops it on release.
+  for (const pool of [ownerPool, appPool]) {
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
+  }
   return {
     kind: 'postgres',
     owner: new Kysely<DB>({ dialect: new PostgresDialect({ pool: ownerPool }) }),

@@ -1,4 +1,6 @@
-import { constants, gzip } from 'node:zlib';
+import { PassThrough, type Writable } from 'node:stream';
+import { constants, createGzip, gzip } from 'node:zlib';
+import type { FastifyReply } from 'fastify';
 
 /**
  * Whether an `Accept-Encoding` header allows gzip: `gzip` (or `x-gzip`, or `*`) listed with a
@@ -33,4 +35,26 @@ export function gzipBody(text: string): Promise<Buffer> {
       error ? reject(error) : resolve(result),
     );
   });
+}
+
+/** The body of an answer whose head is already out: `end` it with the text, or `destroy` it. */
+export type EarlyBody = Pick<Writable, 'end' | 'destroy'>;
+
+/**
+ * Sends the reply's status and headers now, before its body exists, and returns the body's stream.
+ * Headers leave with the first bytes of a body, so some go at once that change nothing the client
+ * reads: a gzip stream's header, flushed (`gzipped`, with `content-encoding: gzip` already set),
+ * or a space, which JSON allows before its value.
+ */
+export function sendEarlyHead(reply: FastifyReply, gzipped: boolean): EarlyBody {
+  if (!gzipped) {
+    const body = new PassThrough();
+    reply.send(body);
+    body.write(' ');
+    return body;
+  }
+  const body = createGzip({ level: constants.Z_BEST_SPEED, chunkSize: GZIP_CHUNK });
+  reply.send(body);
+  body.flush(constants.Z_SYNC_FLUSH);
+  return body;
 }

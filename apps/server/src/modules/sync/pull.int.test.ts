@@ -1,3 +1,6 @@
+import { get, type IncomingMessage } from 'node:http';
+import { text } from 'node:stream/consumers';
+import { gunzipSync } from 'node:zlib';
 import { toCamelCase, uuidv7 } from '@clinicdesk/domain';
 import {
   PROTOCOL_VERSION,
@@ -262,5 +265,167 @@ describe('pull pages written as JSON by PostgreSQL', () => {
     expect(Object.fromEntries(runRow.fields.map((field, index) => [field, row[index]]))).toStrictEqual(
       expected,
     );
+  });
+});
+
+// These hold a lock from a second connection, watch pg_stat_activity and end a backend: they need
+// PostgreSQL (CI sets DATABASE_URL). The embedded database has one connection, so a pull there
+// would wait for the lock's transaction instead of showing what happens while the page waits.
+describe.runIf(process.env.DATABASE_URL)('the head of a page with more pages after it', () => {
+  let base = '';
+  beforeAll(async () => {
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+
+  const pullPath = (cursor: number, limit: number) =>
+    `/v1/sync/pull?cursor=${cursor}&limit=${limit}&protocolVersion=${PROTOCOL_VERSION}&schemaVersion=${SCHEMA_VERSION}`;
+
+  /** A pull over HTTP, resolved as soon as its status and headers arrive (its body may still be on its way). */
+  function startPull(session: SignedIn, cursor: number, limit: number, acceptEncoding: string) {
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no head within 10 s')), 10_000);
+      get(
+        `${base}${pullPath(cursor, limit)}`,
+        { headers: { ...session.headers, 'accept-encoding': acceptEncoding } },
+        (res) => {
+          clearTimeout(timer);
+          resolve(res);
+        },
+      ).on('error', reject);
+    });
+  }
+
+  /**
+   * Holds an exclusive lock on `patients` (as the owner) until `release`: a page statement, which
+   * reads every table that reaches devices, waits for it; reading where a page ends does not.
+   */
+  async function lockPatients() {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const taken = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const done = t.tdb.db.owner.transaction().execute(async (trx) => {
+      await sql`LOCK TABLE patients IN ACCESS EXCLUSIVE MODE`.execute(trx);
+      locked();
+      await held;
+    });
+    await taken;
+    return {
+      release: async () => {
+        release();
+        await done;
+      },
+    };
+  }
+
+  /** Backends of this database waiting for a lock while running a page statement. */
+  async function waitingPages(): Promise<number[]> {
+    const { rows } = await sql<{ pid: number }>`
+      SELECT pid FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%WITH page AS%'`.execute(
+      t.tdb.db.owner,
+    );
+    return rows.map((r) => r.pid);
+  }
+
+  async function untilWaiting(count: number): Promise<number[]> {
+    for (let i = 0; i < 200; i++) {
+      const pids = await waitingPages();
+      if (pids.length >= count) return pids;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`${count} page statements never waited`);
+  }
+
+  it.each([
+    ['gzip', 'gzip'],
+    ['identity', 'identity'],
+  ])(
+    'says where the page ends while the page is still being read (%s), then sends the page',
+    async (_, encoding) => {
+      const clinic = await generateClinic(t.tdb.db.owner, { patients: 3, seed: 11 });
+      const session = await signInAs(clinic, 'receptionist');
+      const [first] = await pullAll(session, 5);
+      if (!first) throw new Error('no page');
+      const lock = await lockPatients();
+      try {
+        const res = await startPull(session, 0, 5, encoding);
+        expect(res.statusCode).toBe(200);
+        expect(res.headers[PULL_NEXT_CURSOR_HEADER]).toBe(String(first.body.nextCursor));
+        expect(res.headers[PULL_HAS_MORE_HEADER]).toBe('true');
+        expect(res.headers['content-encoding']).toBe(encoding === 'gzip' ? 'gzip' : undefined);
+        // The head came while the page statement still waits for the lock.
+        expect(await untilWaiting(1)).toHaveLength(1);
+        const body = (async () => {
+          const chunks: Buffer[] = [];
+          for await (const chunk of res) chunks.push(chunk as Buffer);
+          return Buffer.concat(chunks);
+        })();
+        await lock.release();
+        const bytes = await body;
+        const json = (encoding === 'gzip' ? gunzipSync(bytes) : bytes).toString('utf8');
+        expect(readPullBody(JSON.parse(json), PROTOCOL_VERSION).changes).toEqual(first.body.changes);
+        expect(JSON.parse(json).nextCursor).toBe(first.body.nextCursor);
+      } finally {
+        await lock.release();
+      }
+    },
+  );
+
+  it('cuts the answer off when the page fails after its head, and the page comes whole on the next pull', async () => {
+    const clinic = await generateClinic(t.tdb.db.owner, { patients: 3, seed: 12 });
+    const session = await signInAs(clinic, 'receptionist');
+    const [first] = await pullAll(session, 5);
+    const lock = await lockPatients();
+    try {
+      const res = await startPull(session, 0, 5, 'gzip');
+      expect(res.statusCode).toBe(200);
+      const [pid] = await untilWaiting(1);
+      const body = text(res);
+      await sql`SELECT pg_terminate_backend(${pid}::int)`.execute(t.tdb.db.owner);
+      await expect(body).rejects.toThrow();
+    } finally {
+      await lock.release();
+    }
+    const again = await t.app.inject({ method: 'GET', url: pullPath(0, 5), headers: session.headers });
+    expect(again.statusCode).toBe(200);
+    expect(readPullBody(again.json(), PROTOCOL_VERSION).changes).toEqual(first?.body.changes);
+  });
+
+  it("answers a device's overlapping pulls, each its own page, and records the pull", async () => {
+    const clinic = await generateClinic(t.tdb.db.owner, { patients: 3, seed: 13 });
+    const session = await signInAs(clinic, 'receptionist');
+    const pages = await pullAll(session, 5);
+    expect(pages.length).toBeGreaterThan(3);
+    // The app's clock moves a minute on, so the time recorded is this test's pulls' own.
+    t.clock.advance(60_000);
+    const pulledAt = t.clock.now.getTime();
+    const lock = await lockPatients();
+    let answers: IncomingMessage[];
+    try {
+      answers = await Promise.all(
+        [0, 1, 2].map((i) =>
+          startPull(session, i === 0 ? 0 : (pages[i - 1]?.body.nextCursor ?? 0), 5, 'identity'),
+        ),
+      );
+      await untilWaiting(3);
+    } finally {
+      await lock.release();
+    }
+    const bodies = await Promise.all(answers.map((res) => text(res)));
+    answers.forEach((res, i) => {
+      expect(res.statusCode).toBe(200);
+      expect(readPullBody(JSON.parse(bodies[i] ?? ''), PROTOCOL_VERSION).changes).toEqual(
+        pages[i]?.body.changes,
+      );
+    });
+    const { rows } = await sql<{ last_sync_at: Date | null }>`
+      SELECT last_sync_at FROM devices WHERE id = ${session.claims.deviceId}`.execute(t.tdb.db.owner);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.last_sync_at?.getTime()).toBeGreaterThanOrEqual(pulledAt);
   });
 });

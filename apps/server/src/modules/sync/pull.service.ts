@@ -162,12 +162,17 @@ async function loadWireTables(trx: TenantTransaction): Promise<ReadonlyMap<strin
   return out;
 }
 
-/** What the page statement returns: the page's end, its changes as JSON text, and the device's state. */
-interface PageRead {
-  log_last_seq: number | null;
+/** Where a page ends, read before the page itself (see `boundsQuery`). */
+interface PageBounds {
   min_seq: number | null;
   last_seq: number | null;
   has_more: boolean;
+}
+
+/** What the page statement returns: the page's end, its changes as JSON text, and the device's state. */
+interface PageRead {
+  log_last_seq: number | null;
+  last_seq: number | null;
   ack_seq: number | null;
   decisions: GroupDecision[];
   count: number;
@@ -240,19 +245,40 @@ function pageAggregate(tables: ReadonlyMap<string, WireTable>, format: PullForma
 }
 
 /**
- * One statement for the whole page, so the server needs one round trip (and the device's next
- * request reaches PostgreSQL at once, while the device still applies the page before): the
- * entries after the cursor, their rows as JSON text in seq order (one UNION ALL branch per table
- * that reaches devices; an entry whose row cannot be read is left out), whether more follow, the
- * log's bounds, the device's ack seq and recent decisions; and it records the pull on the
- * device's rows.
+ * Where the page after `cursor` ends, and whether entries follow it: an index-only read of the
+ * page's seqs, a few milliseconds where the page itself takes tens. Read first, in the same
+ * snapshot as the page, so the route can send the page's end before the page is written.
+ */
+function boundsQuery(page: { clinicId: string; cursor: number; limit: number }) {
+  const { clinicId, cursor, limit } = page;
+  return sql<PageBounds>`
+    SELECT (SELECT min_seq FROM clinic_sync_state WHERE clinic_id = ${clinicId}) AS min_seq,
+      b.last_seq,
+      -- The first entry after the page, found through the (clinic_id, seq) index (an EXISTS here
+      -- was planned as a sequential scan from the log's start, slower with every page).
+      (SELECT c.seq FROM change_log c
+        WHERE c.clinic_id = ${clinicId} AND c.seq > b.last_seq
+        ORDER BY c.seq LIMIT 1) IS NOT NULL AS has_more
+    FROM (
+      SELECT max(seq) AS last_seq FROM (
+        SELECT seq FROM change_log WHERE clinic_id = ${clinicId} AND seq > ${cursor} ORDER BY seq LIMIT ${limit}
+      ) e
+    ) b`;
+}
+
+/**
+ * One statement for the whole page: the entries after the cursor, their rows as JSON text in seq
+ * order (one UNION ALL branch per table that reaches devices; an entry whose row cannot be read
+ * is left out), the log's last seq, the device's ack seq and recent decisions. It only reads: the
+ * pulls of one device overlap (the device asks for the next page once it knows where this one
+ * ends), and a write here would make them wait for each other's snapshots.
  */
 function pageQuery(
-  page: { clinicId: string; deviceId: string; cursor: number; limit: number; now: Date },
+  page: { clinicId: string; deviceId: string; cursor: number; limit: number },
   tables: ReadonlyMap<string, WireTable>,
   format: PullFormat,
 ) {
-  const { clinicId, deviceId, cursor, limit, now } = page;
+  const { clinicId, deviceId, cursor, limit } = page;
   return sql<PageRead>`
     WITH page AS MATERIALIZED (
       -- Each entry numbered by its run: a new run starts where the entity changes.
@@ -266,24 +292,8 @@ function pageQuery(
         ) e
       ) w
     ),
-    bounds AS (SELECT max(seq) AS last_seq FROM page),
-    changes AS (${changeBranches(tables, format)}),
-    device_state AS (
-      UPDATE device_sync_state SET last_pull_cursor = coalesce((SELECT last_seq FROM bounds), ${cursor}),
-        last_pull_at = ${now}
-      WHERE clinic_id = ${clinicId} AND device_id = ${deviceId}
-    ),
-    device AS (
-      UPDATE devices SET last_seen_at = ${now}, last_sync_at = ${now}
-      WHERE clinic_id = ${clinicId} AND id = ${deviceId}
-    )
-    SELECT s.last_seq AS log_last_seq, s.min_seq,
-      (SELECT last_seq FROM bounds) AS last_seq,
-      -- The first entry after the page, found through the (clinic_id, seq) index (an EXISTS here
-      -- was planned as a sequential scan from the log's start, slower with every page).
-      (SELECT c.seq FROM change_log c
-        WHERE c.clinic_id = ${clinicId} AND c.seq > (SELECT last_seq FROM bounds)
-        ORDER BY c.seq LIMIT 1) IS NOT NULL AS has_more,
+    changes AS (${changeBranches(tables, format)})
+    SELECT s.last_seq AS log_last_seq, (SELECT max(seq) FROM page) AS last_seq,
       (SELECT last_group_seq FROM device_sync_state
         WHERE clinic_id = ${clinicId} AND device_id = ${deviceId}) AS ack_seq,
       (SELECT coalesce(json_agg(g.result ORDER BY g.seq), '[]'::json)
@@ -295,32 +305,57 @@ function pageQuery(
     CROSS JOIN (${pageAggregate(tables, format)}) a`;
 }
 
-/** One page of changes for a device, with its ack seq, recent decisions and the clinic snapshot. */
+/** Where a page ends, known before the page is written. */
+export interface PageHead {
+  readonly nextCursor: number;
+  readonly hasMore: boolean;
+}
+
+/**
+ * One page of changes for a device, with its ack seq, recent decisions and the clinic snapshot.
+ * `onHead` hears where the page ends as soon as that is read, before the page itself, so the route
+ * can tell the device at once; the page then ends there (both are read in one snapshot).
+ */
 export async function pullChanges(
   deps: PullDeps,
   caller: { clinicId: string; deviceId: string; sub: string; role: string },
   cursor: number,
   limit: number,
   format: PullFormat,
+  onHead?: (head: PageHead) => void,
 ): Promise<PulledPage> {
-  const { page, entities } = await readPage(deps, caller, cursor, limit, format);
-  if (page.changeCount > 0) {
-    // A pull is a server-side read of patient data: audited, in its own transaction (the page was
-    // read in a snapshot, which must not be the one that extends the audit chain).
-    await inClinic(deps.db, caller.clinicId, (trx, clinicId) =>
-      recordClinicEvent(
-        trx,
-        clinicId,
-        { type: 'user', id: caller.sub, role: caller.role, deviceId: caller.deviceId },
-        {
-          action: 'sync.pull',
-          entity: 'change_log',
-          entityId: String(page.envelope.nextCursor),
-          details: { from: cursor, entities },
-        },
-      ),
+  const { page, entities } = await readPage(deps, caller, cursor, limit, format, onHead);
+  // The pull recorded on the device's rows and, when it carried rows, audited (a pull is a
+  // server-side read of patient data). In a transaction of its own: the page was read in a
+  // snapshot, which must not be the one that extends the audit chain, and pulls of one device
+  // overlap, which writes in their snapshots would turn into serialization failures.
+  await inClinic(deps.db, caller.clinicId, async (trx, clinicId) => {
+    const now = deps.now();
+    await trx
+      .updateTable('device_sync_state')
+      .set({ last_pull_cursor: page.envelope.nextCursor, last_pull_at: now })
+      .where('clinic_id', '=', clinicId)
+      .where('device_id', '=', caller.deviceId)
+      .execute();
+    await trx
+      .updateTable('devices')
+      .set({ last_seen_at: now, last_sync_at: now })
+      .where('clinic_id', '=', clinicId)
+      .where('id', '=', caller.deviceId)
+      .execute();
+    if (page.changeCount === 0) return;
+    await recordClinicEvent(
+      trx,
+      clinicId,
+      { type: 'user', id: caller.sub, role: caller.role, deviceId: caller.deviceId },
+      {
+        action: 'sync.pull',
+        entity: 'change_log',
+        entityId: String(page.envelope.nextCursor),
+        details: { from: cursor, entities },
+      },
     );
-  }
+  });
   return page;
 }
 
@@ -330,30 +365,32 @@ async function readPage(
   cursor: number,
   limit: number,
   format: PullFormat,
+  onHead: ((head: PageHead) => void) | undefined,
 ): Promise<{ page: PulledPage; entities: Record<string, number> }> {
   return inClinic(
     deps.db,
     caller.clinicId,
     async (trx, clinicId) => {
       const wireTables = await deps.cache.wireTables(trx);
-      const query = pageQuery(
-        { clinicId, deviceId: caller.deviceId, cursor, limit, now: deps.now() },
-        wireTables,
-        format,
-      );
-      const read = (await query.execute(trx)).rows[0];
-      if (!read) throw new Error('The page statement returned no row');
-      // Checked after the read, which changed nothing that this refusal's rollback does not undo.
-      if (read.min_seq !== null && cursor > 0 && cursor < read.min_seq) {
+      const bounds = (await boundsQuery({ clinicId, cursor, limit }).execute(trx)).rows[0];
+      if (!bounds) throw new Error('The bounds statement returned no row');
+      if (bounds.min_seq !== null && cursor > 0 && cursor < bounds.min_seq) {
         throw new AppError(
           'RESET_REQUIRED',
           'This device is too far behind; it will download the clinic again',
           {
-            oldestCursor: read.min_seq,
+            oldestCursor: bounds.min_seq,
           },
         );
       }
-      const nextCursor = read.last_seq ?? Math.max(cursor, 0);
+      const nextCursor = bounds.last_seq ?? Math.max(cursor, 0);
+      onHead?.({ nextCursor, hasMore: bounds.has_more });
+      const query = pageQuery({ clinicId, deviceId: caller.deviceId, cursor, limit }, wireTables, format);
+      const read = (await query.execute(trx)).rows[0];
+      if (!read) throw new Error('The page statement returned no row');
+      // One snapshot: the page ends where its bounds said. Anything else would break the head's promise.
+      if ((read.last_seq ?? Math.max(cursor, 0)) !== nextCursor)
+        throw new Error(`The page ends at ${read.last_seq}, its bounds said ${nextCursor}`);
       const usage = await deps.cache.usage(clinicId, read.log_last_seq ?? 0, () =>
         clinicUsage(trx, clinicId),
       );
@@ -365,7 +402,7 @@ async function readPage(
           changesJson: read.changes ?? '',
           changeCount: read.count,
           envelope: {
-            hasMore: read.has_more,
+            hasMore: bounds.has_more,
             nextCursor,
             remaining,
             ackSeq: read.ack_seq ?? 0,

@@ -13,7 +13,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../../lib/app-error';
-import { acceptsGzip, gzipBody } from '../../lib/gzip-body';
+import { acceptsGzip, type EarlyBody, gzipBody, sendEarlyHead } from '../../lib/gzip-body';
 import { errorResponses } from '../../lib/route-schemas';
 import type { SigningKey } from '../../lib/signing-keys';
 import { type Caller, callerOf } from '../../plugins/auth.plugin';
@@ -104,32 +104,55 @@ export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: Signi
     async (request, reply) => {
       checkVersion(request.query.protocolVersion);
       const caller = syncCaller(callerOf(request));
-      const page = await pullChanges(
-        {
-          db: app.db.app,
-          now: app.now,
-          signingKey: opts.signingKey,
-          leaseDays: LICENCE_LEASE_DAYS,
-          cache: pullCache,
-        },
-        caller,
-        request.query.cursor,
-        request.query.limit,
-        pullFormatFor(request.query.protocolVersion),
-      );
       // Already JSON (the change rows were written as JSON text by PostgreSQL): sent as it is, so
       // through the untyped reply, whose payload is not checked against the response schema.
       // The page's end goes in the headers too, so the device can ask for the next page at once.
       const untyped: FastifyReply = reply;
-      const body = pullResponseBody(page);
-      const gzipped = body.length >= GZIP_MIN_LENGTH && acceptsGzip(request.headers['accept-encoding']);
-      if (gzipped) untyped.header('content-encoding', 'gzip');
-      return untyped
-        .type('application/json; charset=utf-8')
-        .header('vary', 'accept-encoding')
-        .header(PULL_NEXT_CURSOR_HEADER, String(page.envelope.nextCursor))
-        .header(PULL_HAS_MORE_HEADER, String(page.envelope.hasMore))
-        .send(gzipped ? await gzipBody(body) : body);
+      const acceptsZip = acceptsGzip(request.headers['accept-encoding']);
+      const head = (end: { nextCursor: number; hasMore: boolean }) =>
+        untyped
+          .type('application/json; charset=utf-8')
+          .header('vary', 'accept-encoding')
+          .header(PULL_NEXT_CURSOR_HEADER, String(end.nextCursor))
+          .header(PULL_HAS_MORE_HEADER, String(end.hasMore));
+      // When more pages follow, the head goes out as soon as the page's end is known, before the
+      // page is written: the device asks for the next page while the server writes this one.
+      const early: { body: EarlyBody | null } = { body: null };
+      try {
+        const page = await pullChanges(
+          {
+            db: app.db.app,
+            now: app.now,
+            signingKey: opts.signingKey,
+            leaseDays: LICENCE_LEASE_DAYS,
+            cache: pullCache,
+          },
+          caller,
+          request.query.cursor,
+          request.query.limit,
+          pullFormatFor(request.query.protocolVersion),
+          (end) => {
+            if (!end.hasMore) return;
+            if (acceptsZip) head(end).header('content-encoding', 'gzip');
+            else head(end);
+            early.body = sendEarlyHead(untyped, acceptsZip);
+          },
+        );
+        const body = pullResponseBody(page);
+        if (early.body) {
+          early.body.end(body);
+          return untyped;
+        }
+        const gzipped = body.length >= GZIP_MIN_LENGTH && acceptsZip;
+        if (gzipped) untyped.header('content-encoding', 'gzip');
+        return head(page.envelope).send(gzipped ? await gzipBody(body) : body);
+      } catch (error) {
+        if (!early.body) throw error;
+        // The status is out already: the answer is cut off, and the device asks again.
+        request.log.error({ err: error }, 'pull failed after its head was sent');
+        early.body.destroy(error as Error);
+        return untyped;
+      }
     },
   );
 
