@@ -1,11 +1,15 @@
-import { PROTOCOL_VERSION } from '@clinicdesk/sync-protocol';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { constants, createGzip } from 'node:zlib';
+import { PROTOCOL_VERSION, PULL_HAS_MORE_HEADER, PULL_NEXT_CURSOR_HEADER } from '@clinicdesk/sync-protocol';
 import { describe, expect, it } from 'vitest';
 import { createHttpTransport } from './http-transport';
 import { TransportError } from './transport';
 
 // The server is replaced by an injected fetch answering fixed bodies: these tests are about how
-// the transport reads a pull answer. Real HTTP against the server is covered by the end-to-end
-// sync tests.
+// the transport reads a pull answer. An answer cut off mid-body needs a real connection, so that
+// one comes from a small node:http server. Real HTTP against ClinicDesk's server is covered by
+// the end-to-end sync tests.
 
 const A = '0190b8e5-6f3a-7cc2-9a43-3b1e6d0a0001';
 const B = '0190b8e5-6f3a-7cc2-9a43-3b1e6d0a0002';
@@ -110,5 +114,44 @@ describe('the HTTP transport reading a pull page', () => {
     const failure = await transport.pull(0, 5000).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TransportError);
     expect(failure).toMatchObject({ kind: 'server', message: expect.stringMatching(message) });
+  });
+});
+
+describe('the HTTP transport when a pull answer is cut off after its head', () => {
+  it('hears the head, then fails as a dropped connection (the device asks again), over real HTTP', async () => {
+    // A server that, like ClinicDesk's when writing a page fails after its head went out, sends
+    // the status, the page's end and a flushed gzip header, then closes the connection.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-encoding': 'gzip',
+        [PULL_NEXT_CURSOR_HEADER]: '9',
+        [PULL_HAS_MORE_HEADER]: 'true',
+      });
+      const body = createGzip();
+      body.pipe(res);
+      body.write('{"runs":[');
+      body.flush(constants.Z_SYNC_FLUSH, () => setTimeout(() => res.socket?.destroy(), 20));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const transport = createHttpTransport({
+        baseUrl: `http://127.0.0.1:${port}`,
+        auth: { accessToken: async () => 'token', refresh: async () => {} },
+      });
+      const heads: unknown[] = [];
+      const failure = await transport
+        .pull(0, 5000, { onHead: (head) => heads.push(head) })
+        .catch((error: unknown) => error);
+      expect(heads).toEqual([{ nextCursor: 9, hasMore: true }]);
+      expect(failure).toBeInstanceOf(TransportError);
+      expect(failure).toMatchObject({
+        kind: 'network',
+        message: expect.stringMatching(/Connection dropped while reading the answer/),
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

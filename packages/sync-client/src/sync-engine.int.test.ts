@@ -658,6 +658,23 @@ describe('sync engine: pulling ahead', () => {
     expect(store.patients.byCode('PT-SKH-2025-0003')).not.toBeNull();
   });
 
+  it('a page cut off after its head (the server failed writing it) fails the cycle, keeps the cursor, and is asked for again', async () => {
+    const { server, store, engine, clock } = await desk({ pullLimit: 1 });
+    server.changes = [1, 2, 3, 4, 5].map((seq) => serverPatient(seq));
+    server.heads = true;
+    // Page 1 arrives whole; page 2's head arrives, then its body is cut off.
+    server.script('pull', null, networkDown());
+    await engine.syncNow();
+    expect(engine.status().lastError).toMatchObject({ kind: 'network' });
+    expect(store.cursorState()).toMatchObject({ cursor: 1, bootstrapped: false });
+    expect(store.patients.byCode('PT-SKH-2025-0002')).toBeNull();
+    await clock.advance(60_000);
+    await settle();
+    expect(server.pulls.at(-4)).toBe(1);
+    expect(store.cursorState()).toMatchObject({ cursor: 5, bootstrapped: true });
+    expect(store.patients.byCode('PT-SKH-2025-0005')).not.toBeNull();
+  });
+
   it('a page that fails to apply drops both pages asked for ahead from heads, and resumes from the cursor', async () => {
     const { server, store, make, clock } = await desk({ pullLimit: 1 });
     server.changes = [1, 2, 3, 4, 5].map((seq) => serverPatient(seq));
