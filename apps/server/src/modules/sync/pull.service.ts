@@ -331,18 +331,18 @@ export async function pullChanges(
   // overlap, which writes in their snapshots would turn into serialization failures.
   await inClinic(deps.db, caller.clinicId, async (trx, clinicId) => {
     const now = deps.now();
-    await trx
-      .updateTable('device_sync_state')
-      .set({ last_pull_cursor: page.envelope.nextCursor, last_pull_at: now })
-      .where('clinic_id', '=', clinicId)
-      .where('device_id', '=', caller.deviceId)
-      .execute();
-    await trx
-      .updateTable('devices')
-      .set({ last_seen_at: now, last_sync_at: now })
-      .where('clinic_id', '=', clinicId)
-      .where('id', '=', caller.deviceId)
-      .execute();
+    // One statement, one round trip: a live pull of one change waits for this too.
+    await sql`
+      WITH state AS (${trx
+        .updateTable('device_sync_state')
+        .set({ last_pull_cursor: page.envelope.nextCursor, last_pull_at: now })
+        .where('clinic_id', '=', clinicId)
+        .where('device_id', '=', caller.deviceId)})
+      ${trx
+        .updateTable('devices')
+        .set({ last_seen_at: now, last_sync_at: now })
+        .where('clinic_id', '=', clinicId)
+        .where('id', '=', caller.deviceId)}`.execute(trx);
     if (page.changeCount === 0) return;
     await recordClinicEvent(
       trx,
