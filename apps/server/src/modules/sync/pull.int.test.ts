@@ -396,6 +396,37 @@ describe.runIf(process.env.DATABASE_URL)('the head of a page with more pages aft
     expect(readPullBody(again.json(), PROTOCOL_VERSION).changes).toEqual(first?.body.changes);
   });
 
+  it.each([
+    ['gzip', 'gzip'],
+    ['identity', 'identity'],
+  ])(
+    'carries on when the device goes away after the head (%s): the page is dropped, the server keeps answering',
+    async (_, encoding) => {
+      const clinic = await generateClinic(t.tdb.db.owner, { patients: 3, seed: 14 });
+      const session = await signInAs(clinic, 'receptionist');
+      const [first] = await pullAll(session, 5);
+      const lock = await lockPatients();
+      try {
+        const res = await startPull(session, 0, 5, encoding);
+        expect(res.headers[PULL_HAS_MORE_HEADER]).toBe('true');
+        await untilWaiting(1);
+        res.destroy();
+        res.socket?.destroy();
+      } finally {
+        await lock.release();
+      }
+      // The page statement finishes and its body goes nowhere; the server is still up and answering.
+      for (let i = 0; i < 100 && (await waitingPages()).length > 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const again = await startPull(session, 0, 5, 'identity');
+      expect(again.statusCode).toBe(200);
+      expect(readPullBody(JSON.parse(await text(again)), PROTOCOL_VERSION).changes).toEqual(
+        first?.body.changes,
+      );
+    },
+  );
+
   it("answers a device's overlapping pulls, each its own page, and records the pull", async () => {
     const clinic = await generateClinic(t.tdb.db.owner, { patients: 3, seed: 13 });
     const session = await signInAs(clinic, 'receptionist');
