@@ -104,8 +104,11 @@ export interface LocalStore {
 
   /** Applies one pull page in one transaction: decisions, rows, clinic snapshot, cursor. */
   applyPull(page: PullPage): ApplyPullReport;
-  /** The oldest undecided outbox groups, in seq order, exactly as they are pushed. */
-  pendingGroups(limit: number): OutboxGroup[];
+  /**
+   * The oldest undecided outbox groups, in seq order, exactly as they are pushed: at most `limit`,
+   * and no more than fit in `maxBytes` of row operations as stored (JSON), but always the oldest.
+   */
+  pendingGroups(limit: number, maxBytes?: number): OutboxGroup[];
   /** How many outbox groups wait for the server's decision. */
   pendingCount(): number;
   /** How many creates of `entity` wait to sync (capacity pre-check). */
@@ -211,7 +214,7 @@ export async function openLocalStore({
     counterRemaining: (counter, scope) => counterRemaining(ctx, counter, scope),
 
     applyPull: (page) => applyPull(ctx, page),
-    pendingGroups: (limit) => pendingGroups(ctx, limit),
+    pendingGroups: (limit, maxBytes) => pendingGroups(ctx, limit, maxBytes),
     pendingCount: () => pendingCount(ctx),
     pendingCreateCount: (entity) => pendingCreateCount(ctx, entity),
     recordPushResults: (results, options) => recordPushResults(ctx, results, options),

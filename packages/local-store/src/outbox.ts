@@ -67,16 +67,29 @@ function toStoredGroup(row: Record<string, unknown>): StoredGroup {
 }
 
 /** The oldest undecided groups, in seq order, exactly as they are pushed. */
-export function pendingGroups(ctx: StoreContext, limit: number): OutboxGroup[] {
-  return ctx
-    .statement('SELECT group_id, seq, created_at, ops FROM outbox ORDER BY seq LIMIT ?')
-    .all(Math.max(0, Math.floor(limit)))
-    .map((row) => ({
+export function pendingGroups(
+  ctx: StoreContext,
+  limit: number,
+  maxBytes = Number.POSITIVE_INFINITY,
+): OutboxGroup[] {
+  const rows = ctx
+    .statement(
+      `SELECT group_id, seq, created_at, ops, sum(length(CAST(ops AS BLOB))) OVER (ORDER BY seq) AS bytes
+       FROM (SELECT group_id, seq, created_at, ops FROM outbox ORDER BY seq LIMIT ?) ORDER BY seq`,
+    )
+    .all(Math.max(0, Math.floor(limit)));
+  const groups: OutboxGroup[] = [];
+  for (const row of rows) {
+    // The oldest group goes even when it alone is larger: the queue must move.
+    if (groups.length > 0 && Number(row.bytes) > maxBytes) break;
+    groups.push({
       mutationId: String(row.group_id),
       seq: Number(row.seq),
       createdAt: String(row.created_at),
       ops: parseOps(row.ops),
-    }));
+    });
+  }
+  return groups;
 }
 
 /** One group by mutation id, or null when it is not (or no longer) in the outbox. */

@@ -54,6 +54,23 @@ describe('the outbox for the sync engine', () => {
     expect(store.pendingCreateCount('patient')).toBe(3);
     expect(store.pendingCreateCount('visit')).toBe(0);
   });
+
+  it('hands out no more groups than fit in the bytes asked for, but always the oldest', () => {
+    const groups = [1, 2, 3, 4].map(
+      (n) =>
+        store.write(reception, (w) =>
+          w.create('patient', patientInput(uuid(n), { firstName: `P${n}`, address: 'x'.repeat(n * 100) })),
+        ).group,
+    );
+    const sizes = groups.map((group) => Buffer.byteLength(JSON.stringify(group?.ops)));
+    const firstTwo = (sizes[0] ?? 0) + (sizes[1] ?? 0);
+    expect(store.pendingGroups(10, firstTwo)).toEqual(groups.slice(0, 2));
+    expect(store.pendingGroups(10, firstTwo - 1)).toEqual(groups.slice(0, 1));
+    // The oldest goes alone even when it is larger than asked for: the queue must move.
+    expect(store.pendingGroups(10, 1)).toEqual(groups.slice(0, 1));
+    expect(store.pendingGroups(3, Number.POSITIVE_INFINITY)).toEqual(groups.slice(0, 3));
+    expect(store.pendingGroups(10)).toEqual(groups);
+  });
 });
 
 describe('store.recordPushResults', () => {

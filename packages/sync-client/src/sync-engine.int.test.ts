@@ -422,6 +422,20 @@ describe('sync engine: status', () => {
     expect(store.pendingCount()).toBe(0);
   });
 
+  it('keeps each push request within its byte budget, sending fewer groups when they are large', async () => {
+    const { make, server, register, store } = await desk();
+    for (let i = 0; i < 12; i++) register();
+    const budget = 3 * Buffer.byteLength(JSON.stringify(store.pendingGroups(1)[0]?.ops)) + 10;
+    const engine = make({ pushMaxBytes: budget });
+    await engine.syncNow();
+    expect(server.pushes.map((p) => p.groups.length)).toEqual([3, 3, 3, 3]);
+    for (const push of server.pushes)
+      expect(
+        push.groups.reduce((n, g) => n + Buffer.byteLength(JSON.stringify(g.ops)), 0),
+      ).toBeLessThanOrEqual(budget);
+    expect(store.pendingCount()).toBe(0);
+  });
+
   it('counts only real pushes as pushes: a cycle with nothing to send leaves the push time alone', async () => {
     const { engine, store } = await desk();
     engine.start();

@@ -17,6 +17,7 @@
  */
 import {
   PROTOCOL_VERSION,
+  PUSH_MAX_BYTES,
   PUSH_MAX_GROUPS,
   type PullResponse,
   runChangeCount,
@@ -57,6 +58,8 @@ export interface SyncEngineOptions {
   random?: () => number;
   /** Groups per push request (default: as many as the server takes in one). */
   pushBatch?: number;
+  /** Bytes of row operations per push request, at most (default PUSH_MAX_BYTES; the oldest group always goes). */
+  pushMaxBytes?: number;
   /** Changes per pull page. */
   pullLimit?: number;
   /** Lease more numbers when fewer than this remain in a counter's blocks. */
@@ -89,6 +92,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
   const { store, transport, clock } = opts;
   const random = opts.random ?? Math.random;
   const pushBatch = opts.pushBatch ?? PUSH_MAX_GROUPS;
+  const pushMaxBytes = opts.pushMaxBytes ?? PUSH_MAX_BYTES;
   const pullLimit = opts.pullLimit ?? 5000;
   const leaseThreshold = opts.leaseThreshold ?? 20;
   const leaseSize = opts.leaseSize ?? 100;
@@ -155,7 +159,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
 
   async function pushAll(): Promise<void> {
     for (;;) {
-      const groups = store.pendingGroups(pushBatch);
+      const groups = store.pendingGroups(pushBatch, pushMaxBytes);
       if (groups.length === 0) return;
       const response = await transport.push({
         protocolVersion: PROTOCOL_VERSION,

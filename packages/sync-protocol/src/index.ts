@@ -102,6 +102,7 @@ export {
   groupResultSchema,
   type MutationGroup,
   mutationGroupSchema,
+  PUSH_MAX_BYTES,
   PUSH_MAX_GROUPS,
   type PushRequest,
   type PushResponse,

@@ -3,6 +3,7 @@ import {
   EDIT_REASON_MAX_LENGTH,
   GROUP_MAX_OPS,
   groupResultSchema,
+  PUSH_MAX_GROUPS,
   pushRequestSchema,
   pushResponseSchema,
 } from './push.schema';
@@ -42,6 +43,11 @@ describe('push request', () => {
       ]),
     );
     expect(parsed.groups.map((g) => g.seq)).toEqual([7, 8]);
+  });
+
+  it('takes as many groups as one push may carry', () => {
+    const groups = Array.from({ length: PUSH_MAX_GROUPS }, (_, i) => group(i + 1));
+    expect(pushRequestSchema.parse(request(groups)).groups).toHaveLength(PUSH_MAX_GROUPS);
   });
 
   it("carries an edit's reason, trimmed", () => {
@@ -117,6 +123,10 @@ describe('push request', () => {
       ]),
     ],
     ['no groups', request([])],
+    [
+      'more groups than one push takes',
+      request(Array.from({ length: PUSH_MAX_GROUPS + 1 }, (_, i) => group(i + 1))),
+    ],
     ['a gap in seq', request([group(1), group(3)])],
     ['descending seq', request([group(2), group(1)])],
     ['a repeated mutationId', request([group(1), { ...group(2), mutationId: mutationId(1) }])],

@@ -26,8 +26,19 @@ import {
 } from './common.schema';
 import { errorCodeSchema } from './error-code.schema';
 
-/** Most groups one push may carry. */
-export const PUSH_MAX_GROUPS = 200;
+/**
+ * Most groups one push may carry. A device draining a long outbox sends this many per request (each
+ * request costs a round trip, a transaction and the clinic's lock once, whatever its size); the
+ * clinic's lock is then held for about a quarter of a second per request.
+ */
+export const PUSH_MAX_GROUPS = 1000;
+
+/**
+ * Most bytes of row operations a device puts in one push request (its groups' `ops` as JSON), well
+ * under the server's default body limit (5 MB): a request carries fewer groups when they are large,
+ * and always at least one.
+ */
+export const PUSH_MAX_BYTES = 2 * 1024 * 1024;
 
 /** Most row operations one group may carry. */
 export const GROUP_MAX_OPS = 1000;
