@@ -21,7 +21,7 @@ export function acceptsGzip(header: string | readonly string[] | undefined): boo
   return (gzipQ ?? anyQ ?? 0) > 0;
 }
 
-/** Output buffer of the one-shot gzip: a page of several megabytes compresses into one or two. */
+/** Output buffer of a pull page's gzip: a page of several megabytes compresses into one or two. */
 const GZIP_CHUNK = 1 << 20;
 
 /**

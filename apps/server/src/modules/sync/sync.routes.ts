@@ -90,7 +90,8 @@ export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: Signi
       config: { access: 'device' },
       // Pages are megabytes of JSON, compressed here rather than by the plugin: gzip whatever else
       // the device offers (the plugin would pick brotli over HTTPS), at the fastest level (about
-      // three times faster than the default for a slightly larger body), in one job (`gzipBody`).
+      // three times faster than the default for a slightly larger body), in one job (`gzipBody`), or
+      // through the body's stream when the head went out first (`sendEarlyHead`).
       compress: false,
       serializerCompiler: fastSerializer,
       schema: {
