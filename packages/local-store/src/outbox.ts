@@ -98,9 +98,10 @@ export function findGroup(ctx: StoreContext, mutationId: string): StoredGroup | 
   return row === undefined ? null : toStoredGroup(row);
 }
 
-/** Removes a decided group (its `outbox_rows` go with it). */
-export function removeGroup(ctx: StoreContext, mutationId: string): void {
-  ctx.statement('DELETE FROM outbox WHERE group_id = ?').run(mutationId);
+/** Removes a decided group (its `outbox_rows` go with it); its seq, or null when it was not there. */
+export function removeGroup(ctx: StoreContext, mutationId: string): number | null {
+  const removed = ctx.statement('DELETE FROM outbox WHERE group_id = ? RETURNING seq').get(mutationId);
+  return removed === undefined ? null : Number(removed.seq);
 }
 
 /** How many groups wait for a decision. */

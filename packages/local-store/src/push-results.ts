@@ -66,39 +66,45 @@ export function recordDecisions(
      ON CONFLICT (group_id) DO NOTHING`,
   );
   for (const result of results) {
+    const refused =
+      result.status === 'refused' || (result.status === 'duplicate' && result.code !== undefined);
+    if (!refused) {
+      // Applied: the group only leaves the outbox, so it is not read (a drain applies thousands).
+      const seq = removeGroup(ctx, result.mutationId);
+      if (seq === null) {
+        outcome.ignored++;
+        continue;
+      }
+      outcome.applied++;
+      if (result.code !== undefined)
+        outcome.notices.push({
+          mutationId: result.mutationId,
+          seq,
+          code: result.code,
+          message: result.message ?? null,
+        });
+      if (result.changes !== undefined) recorded.push(...result.changes);
+      continue;
+    }
     const group = findGroup(ctx, result.mutationId);
     if (group === null) {
       outcome.ignored++;
       continue;
     }
-    const refused =
-      result.status === 'refused' || (result.status === 'duplicate' && result.code !== undefined);
-    if (refused) {
-      const code = result.code ?? 'REFUSED';
-      toInbox.run(
-        group.mutationId,
-        group.seq,
-        code,
-        result.message ?? code,
-        JSON.stringify(group.ops),
-        at,
-        group.createdAt,
-        group.actorId,
-        result.details === undefined ? null : JSON.stringify(result.details),
-      );
-      forgetRefusedRows(ctx, group.ops);
-      outcome.refused++;
-    } else {
-      outcome.applied++;
-      if (result.code !== undefined)
-        outcome.notices.push({
-          mutationId: group.mutationId,
-          seq: group.seq,
-          code: result.code,
-          message: result.message ?? null,
-        });
-      if (result.changes !== undefined) recorded.push(...result.changes);
-    }
+    const code = result.code ?? 'REFUSED';
+    toInbox.run(
+      group.mutationId,
+      group.seq,
+      code,
+      result.message ?? code,
+      JSON.stringify(group.ops),
+      at,
+      group.createdAt,
+      group.actorId,
+      result.details === undefined ? null : JSON.stringify(result.details),
+    );
+    forgetRefusedRows(ctx, group.ops);
+    outcome.refused++;
     removeGroup(ctx, group.mutationId);
   }
   if (recorded.length > 0)
