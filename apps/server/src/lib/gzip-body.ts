@@ -43,10 +43,11 @@ export type EarlyBody = Pick<Writable, 'end' | 'destroy'>;
 /**
  * Sends the reply's status and headers now, before its body exists, and returns the body's stream.
  * Headers leave with the first bytes of a body, so some go at once that change nothing the client
- * reads: a gzip stream's header, flushed (`gzipped`, with `content-encoding: gzip` already set),
- * or a space, which JSON allows before its value.
+ * reads: a gzip stream's header, flushed (`gzipped`: the body is gzip-encoded), or a space, which
+ * JSON allows before its value.
  */
 export function sendEarlyHead(reply: FastifyReply, gzipped: boolean): EarlyBody {
+  if (gzipped) reply.header('content-encoding', 'gzip');
   if (!gzipped) {
     const body = new PassThrough();
     reply.send(body);

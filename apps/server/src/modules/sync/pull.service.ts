@@ -246,8 +246,9 @@ function pageAggregate(tables: ReadonlyMap<string, WireTable>, format: PullForma
 
 /**
  * Where the page after `cursor` ends, and whether entries follow it: the page's seqs read through
- * the change log's (clinic_id, seq) index, a few milliseconds where the page itself takes tens. Read first, in the same
- * snapshot as the page, so the route can send the page's end before the page is written.
+ * the change log's (clinic_id, seq) index, a few milliseconds where the page itself takes tens.
+ * Read first, in the same snapshot as the page, so the route can send the page's end before the
+ * page is written.
  */
 function boundsQuery(page: { clinicId: string; cursor: number; limit: number }) {
   const { clinicId, cursor, limit } = page;

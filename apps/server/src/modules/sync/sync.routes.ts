@@ -134,9 +134,7 @@ export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: Signi
           pullFormatFor(request.query.protocolVersion),
           (end) => {
             if (!end.hasMore) return;
-            if (acceptsZip) head(end).header('content-encoding', 'gzip');
-            else head(end);
-            early.body = sendEarlyHead(untyped, acceptsZip);
+            early.body = sendEarlyHead(head(end), acceptsZip);
           },
         );
         const body = pullResponseBody(page);
