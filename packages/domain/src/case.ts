@@ -4,9 +4,19 @@
  * converted: JSON columns (dose patterns, reference ranges) keep their camelCase keys inside.
  */
 
+/** Field names converted so far: a sync converts the same few hundred names millions of times. */
+const snakeCaseOf = new Map<string, string>();
+
+/** Names remembered at most; past this (only arbitrary input gets there) names are converted each time. */
+const REMEMBERED_NAMES = 10_000;
+
 /** `bloodSugarMgDl` → `blood_sugar_mg_dl`. */
 export function toSnakeCase(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+  const known = snakeCaseOf.get(name);
+  if (known !== undefined) return known;
+  const converted = name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+  if (snakeCaseOf.size < REMEMBERED_NAMES) snakeCaseOf.set(name, converted);
+  return converted;
 }
 
 /** `blood_sugar_mg_dl` → `bloodSugarMgDl`. */

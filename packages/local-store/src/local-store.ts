@@ -106,9 +106,10 @@ export interface LocalStore {
   applyPull(page: PullPage): ApplyPullReport;
   /**
    * The oldest undecided outbox groups, in seq order, exactly as they are pushed: at most `limit`,
-   * and no more than fit in `maxBytes` of row operations as stored (JSON), but always the oldest.
+   * and no more than fit in `maxBytes` of row operations as stored (JSON), but always the oldest;
+   * only groups after seq `afterSeq` (those before it are on their way to the server already).
    */
-  pendingGroups(limit: number, maxBytes?: number): OutboxGroup[];
+  pendingGroups(limit: number, maxBytes?: number, afterSeq?: number): OutboxGroup[];
   /** How many outbox groups wait for the server's decision. */
   pendingCount(): number;
   /** How many creates of `entity` wait to sync (capacity pre-check). */
@@ -214,7 +215,7 @@ export async function openLocalStore({
     counterRemaining: (counter, scope) => counterRemaining(ctx, counter, scope),
 
     applyPull: (page) => applyPull(ctx, page),
-    pendingGroups: (limit, maxBytes) => pendingGroups(ctx, limit, maxBytes),
+    pendingGroups: (limit, maxBytes, afterSeq) => pendingGroups(ctx, limit, maxBytes, afterSeq),
     pendingCount: () => pendingCount(ctx),
     pendingCreateCount: (entity) => pendingCreateCount(ctx, entity),
     recordPushResults: (results, options) => recordPushResults(ctx, results, options),

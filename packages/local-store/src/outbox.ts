@@ -66,18 +66,19 @@ function toStoredGroup(row: Record<string, unknown>): StoredGroup {
   };
 }
 
-/** The oldest undecided groups, in seq order, exactly as they are pushed. */
+/** The oldest undecided groups after seq `afterSeq`, in seq order, exactly as they are pushed. */
 export function pendingGroups(
   ctx: StoreContext,
   limit: number,
   maxBytes = Number.POSITIVE_INFINITY,
+  afterSeq = 0,
 ): OutboxGroup[] {
   const rows = ctx
     .statement(
       `SELECT group_id, seq, created_at, ops, sum(length(CAST(ops AS BLOB))) OVER (ORDER BY seq) AS bytes
-       FROM (SELECT group_id, seq, created_at, ops FROM outbox ORDER BY seq LIMIT ?) ORDER BY seq`,
+       FROM (SELECT group_id, seq, created_at, ops FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?) ORDER BY seq`,
     )
-    .all(Math.max(0, Math.floor(limit)));
+    .all(afterSeq, Math.max(0, Math.floor(limit)));
   const groups: OutboxGroup[] = [];
   for (const row of rows) {
     // The oldest group goes even when it alone is larger: the queue must move.
@@ -102,6 +103,22 @@ export function findGroup(ctx: StoreContext, mutationId: string): StoredGroup | 
 export function removeGroup(ctx: StoreContext, mutationId: string): number | null {
   const removed = ctx.statement('DELETE FROM outbox WHERE group_id = ? RETURNING seq').get(mutationId);
   return removed === undefined ? null : Number(removed.seq);
+}
+
+/**
+ * Removes decided groups (their `outbox_rows` go with them) in one statement; the seq of each
+ * removed group by mutation id (groups no longer there are missing from it).
+ */
+export function removeGroups(ctx: StoreContext, mutationIds: readonly string[]): Map<string, number> {
+  const removed = new Map<string, number>();
+  if (mutationIds.length === 0) return removed;
+  const rows = ctx
+    .statement(
+      'DELETE FROM outbox WHERE group_id IN (SELECT value FROM json_each(?)) RETURNING group_id, seq',
+    )
+    .all(JSON.stringify(mutationIds));
+  for (const row of rows) removed.set(String(row.group_id), Number(row.seq));
+  return removed;
 }
 
 /** How many groups wait for a decision. */

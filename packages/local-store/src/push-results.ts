@@ -16,7 +16,7 @@
  */
 import { applyChanges, emptyApplyReport } from './change-applier';
 import { syncedEntityFromWire } from './entity-names';
-import { findGroup, pendingRowKeys, removeGroup } from './outbox';
+import { findGroup, pendingRowKeys, removeGroup, removeGroups } from './outbox';
 import type { StoreContext } from './store-context';
 import { type PulledChange, type PushGroupResult, type RowOperation, runsOfChanges } from './sync-messages';
 
@@ -65,13 +65,20 @@ export function recordDecisions(
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (group_id) DO NOTHING`,
   );
+  const isRefused = (result: PushGroupResult) =>
+    result.status === 'refused' || (result.status === 'duplicate' && result.code !== undefined);
+  // Applied groups only leave the outbox, all in one statement, without being read (a drain
+  // applies thousands).
+  const removed = removeGroups(
+    ctx,
+    results.filter((result) => !isRefused(result)).map((result) => result.mutationId),
+  );
   for (const result of results) {
-    const refused =
-      result.status === 'refused' || (result.status === 'duplicate' && result.code !== undefined);
-    if (!refused) {
-      // Applied: the group only leaves the outbox, so it is not read (a drain applies thousands).
-      const seq = removeGroup(ctx, result.mutationId);
-      if (seq === null) {
+    if (!isRefused(result)) {
+      const seq = removed.get(result.mutationId);
+      // A decision delivered twice counts once.
+      removed.delete(result.mutationId);
+      if (seq === undefined) {
         outcome.ignored++;
         continue;
       }

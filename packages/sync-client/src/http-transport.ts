@@ -1,13 +1,18 @@
 import {
   type ErrorCode,
+  entityNamePattern,
   errorBodySchema,
+  fieldNamePattern,
   type LeaseRequest,
   leaseResponseSchema,
   PROTOCOL_VERSION,
   PULL_HAS_MORE_HEADER,
   PULL_NEXT_CURSOR_HEADER,
+  PUSH_MORE_FOLLOWS_HEADER,
+  PUSH_SEND_NEXT_HEADER,
   type PullResponse,
   type PushRequest,
+  type PushResponse,
   pullResponseSchema,
   pushResponseSchema,
   RUN_ROW_HEAD,
@@ -63,8 +68,6 @@ function withSchema<S extends z.ZodType>(schema: S): (json: unknown) => z.output
 
 const RUN_KEYS = new Set(['entity', 'fields', 'rows']);
 const ROW_OPS = new Set(['create', 'update', 'delete']);
-const ENTITY_NAME = /^[a-z][A-Za-z0-9]{0,62}$/;
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const UUID = z.regexes.uuid();
 
 /** What is wrong with one row of a run (`[seq, version, op, ...values]`), or null. */
@@ -107,12 +110,13 @@ function parsePullResponse(json: unknown): PullResponse {
     const { entity, fields, rows } = r;
     if (typeof entity !== 'string') throw fail('entity must be a string');
     if (!entities.has(entity)) {
-      if (!ENTITY_NAME.test(entity)) throw fail('entity names are camelCase identifiers');
+      if (!entityNamePattern.test(entity)) throw fail('entity names are camelCase identifiers');
       entities.add(entity);
     }
     if (!Array.isArray(fields) || fields.length === 0) throw fail('fields must be a non-empty array');
     for (const field of fields)
-      if (typeof field !== 'string' || !FIELD_NAME.test(field)) throw fail('field names are identifiers');
+      if (typeof field !== 'string' || !fieldNamePattern.test(field))
+        throw fail('field names are identifiers');
     if (new Set(fields).size !== fields.length) throw fail('field names repeat');
     const idAt = RUN_ROW_HEAD + fields.indexOf('id');
     if (idAt < RUN_ROW_HEAD) throw fail('a run names the id field');
@@ -152,6 +156,7 @@ export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
     parse: (json: unknown) => T,
     body?: unknown,
     onOk?: (res: Response) => void,
+    headers: Record<string, string> = {},
   ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const token = await opts.auth.accessToken();
@@ -161,6 +166,7 @@ export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
           method,
           headers: {
             authorization: `Bearer ${token}`,
+            ...headers,
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -190,7 +196,19 @@ export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
   }
 
   return {
-    push: (request: PushRequest) => call('POST', '/v1/sync/push', withSchema(pushResponseSchema), request),
+    push: (request: PushRequest, options): Promise<PushResponse> => {
+      const onSendNext = options?.onSendNext;
+      return call(
+        'POST',
+        '/v1/sync/push',
+        withSchema(pushResponseSchema),
+        request,
+        (res) => {
+          if (onSendNext && res.headers.get(PUSH_SEND_NEXT_HEADER) === 'true') onSendNext();
+        },
+        onSendNext ? { [PUSH_MORE_FOLLOWS_HEADER]: 'true' } : {},
+      );
+    },
     pull: (cursor, limit, options): Promise<PullResponse> =>
       call(
         'GET',

@@ -16,7 +16,7 @@ export interface SyncStoreHooks {
 /** `store`, calling `hooks` after each recorded push result and each applied pull page. */
 export function observeSyncStore(store: SyncStore, hooks: SyncStoreHooks): SyncStore {
   return {
-    pendingGroups: (limit, maxBytes) => store.pendingGroups(limit, maxBytes),
+    pendingGroups: (limit, maxBytes, afterSeq) => store.pendingGroups(limit, maxBytes, afterSeq),
     pendingCount: () => store.pendingCount(),
     recordPushResults(results) {
       store.recordPushResults(results);

@@ -20,6 +20,7 @@ import {
   PUSH_MAX_BYTES,
   PUSH_MAX_GROUPS,
   type PullResponse,
+  type PushResponse,
   runChangeCount,
   SCHEMA_VERSION,
 } from '@clinicdesk/sync-protocol';
@@ -157,23 +158,78 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
     return { kind: 'network', message: (error as Error).message, at: clock.now() };
   }
 
+  /**
+   * Pushes every pending group, oldest first, in requests of at most `pushBatch` groups and
+   * `pushMaxBytes` of row operations. When more groups wait after a request, the next one goes out
+   * as soon as the server says it holds this one's place (`onSendNext`, before the answer), so the
+   * device's and the server's work on consecutive batches overlap; at most two are unanswered.
+   * The server decides groups strictly in seq order: a request that reached the clinic's lock
+   * before the one ahead of it was decided (that one failed, or the server gave no early head) is
+   * refused with SEQUENCE_GAP, nothing recorded, and its groups are sent again. A gap in a request
+   * with none ahead of it means the server and the device disagree about the order, which only a
+   * person can settle.
+   */
   async function pushAll(): Promise<void> {
-    for (;;) {
-      const groups = store.pendingGroups(pushBatch, pushMaxBytes);
-      if (groups.length === 0) return;
-      const response = await transport.push({
-        protocolVersion: PROTOCOL_VERSION,
-        schemaVersion: SCHEMA_VERSION,
-        groups,
+    type InFlight = { behind: boolean; answer: Promise<PushResponse>; sendNext: Promise<void> };
+    const inFlight: InFlight[] = [];
+    let lastSent = 0;
+    const send = (): boolean => {
+      const groups = store.pendingGroups(pushBatch, pushMaxBytes, lastSent);
+      const last = groups.at(-1);
+      if (!last) return false;
+      lastSent = last.seq;
+      const more = store.pendingGroups(1, undefined, lastSent).length > 0;
+      let sendNext = () => {};
+      const next = new Promise<void>((resolve) => {
+        sendNext = resolve;
       });
-      // SEQUENCE_GAP refusals are not decisions (the server recorded nothing): keep those groups.
+      const answer = transport.push(
+        { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, groups },
+        more ? { onSendNext: sendNext } : undefined,
+      );
+      // Awaited in turn; a failure while an earlier answer is awaited must not go unhandled.
+      answer.then(sendNext, sendNext);
+      inFlight.push({ behind: inFlight.length > 0, answer, sendNext: next });
+      return true;
+    };
+    /** Records the decisions of an answer (SEQUENCE_GAP refusals are not decisions); whether it had a gap. */
+    const record = (response: PushResponse): { decided: number; gap: boolean } => {
       const decided = response.results.filter((r) => !(r.status === 'refused' && r.code === 'SEQUENCE_GAP'));
       store.recordPushResults(decided);
       emit({}, { type: 'pending-changed', pending: store.pendingCount() });
-      if (decided.length < response.results.length) {
-        throw new Halt('The server and this device disagree about the order of changes; contact support');
+      return { decided: decided.length, gap: decided.length < response.results.length };
+    };
+    /** Waits for every request still unanswered, keeping what the server decided of them. */
+    const settle = async (): Promise<void> => {
+      for (const request of inFlight.splice(0)) {
+        const response = await request.answer.catch(() => null);
+        if (response) record(response);
       }
-      if (decided.length === 0) return;
+    };
+
+    for (;;) {
+      if (inFlight.length === 0 && !send()) return;
+      const request = inFlight[0] as InFlight;
+      await request.sendNext;
+      if (inFlight.length === 1) send();
+      inFlight.shift();
+      let response: PushResponse;
+      try {
+        response = await request.answer;
+      } catch (error) {
+        await settle();
+        throw error;
+      }
+      const { decided, gap } = record(response);
+      if (gap || decided === 0) {
+        await settle();
+        if (gap && !request.behind) {
+          throw new Halt('The server and this device disagree about the order of changes; contact support');
+        }
+        if (!gap) return;
+        // It overtook the request ahead of it: send everything still pending again, in order.
+        lastSent = 0;
+      }
     }
   }
 

@@ -4,8 +4,8 @@
  *
  * Invariants the store keeps for the engine:
  * - `pendingGroups` returns outbox groups in seq order, oldest first (at most `limit`, and no more
- *   than fit in `maxBytes` of row operations, but always the oldest), and each group only until a
- *   push result for it is recorded.
+ *   than fit in `maxBytes` of row operations, but always the oldest; only those after seq
+ *   `afterSeq`), and each group only until a push result for it is recorded.
  * - `applyPull` applies one page atomically (rows, cursor, ack, clinic snapshot together).
  * - `resetForRebootstrap` clears synced rows and the cursor but keeps the outbox and the inbox.
  */
@@ -22,7 +22,7 @@ export interface SyncCursorState {
 }
 
 export interface SyncStore {
-  pendingGroups(limit: number, maxBytes?: number): MutationGroup[];
+  pendingGroups(limit: number, maxBytes?: number, afterSeq?: number): MutationGroup[];
   pendingCount(): number;
   recordPushResults(results: readonly GroupResult[]): void;
   applyPull(page: PullResponse): void;

@@ -58,8 +58,18 @@ export interface PullOptions {
   onHead?: (head: PullHead) => void;
 }
 
+export interface PushOptions {
+  /**
+   * The device has another push ready: called once the server holds this request's place in the
+   * device's order (the answer's head says so, before its body), so the next push can go out
+   * without overtaking it. Transports and servers that cannot tell never call it; it is only a
+   * hint, and the answer itself is the truth.
+   */
+  onSendNext?: () => void;
+}
+
 export interface SyncTransport {
-  push(request: PushRequest): Promise<PushResponse>;
+  push(request: PushRequest, options?: PushOptions): Promise<PushResponse>;
   pull(cursor: number, limit: number, options?: PullOptions): Promise<PullResponse>;
   lease(request: LeaseRequest): Promise<LeaseResponse>;
   /** Opens the live event stream; `onPoke` on every "changes" event, `onClose` when it ends. */

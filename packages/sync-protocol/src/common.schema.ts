@@ -15,13 +15,14 @@ export const uuidSchema = z.uuid();
 export const timestampSchema = z.iso.datetime();
 
 /** An entity name as the domain registry names it, e.g. `patient`, `labResult`, `staff`. */
-export const entityNameSchema = z
-  .string()
-  .regex(/^[a-z][A-Za-z0-9]{0,62}$/, 'entity names are camelCase identifiers');
+export const entityNamePattern = /^[a-z][A-Za-z0-9]{0,62}$/;
 
-export const fieldNameSchema = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field names are identifiers');
+/** A field name: an identifier. */
+export const fieldNamePattern = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+export const entityNameSchema = z.string().regex(entityNamePattern, 'entity names are camelCase identifiers');
+
+export const fieldNameSchema = z.string().regex(fieldNamePattern, 'field names are identifiers');
 
 /** A row's fields (or a subset of them) and their JSON values. */
 export const rowDataSchema = z.record(fieldNameSchema, z.json());

@@ -31,7 +31,9 @@ export {
   rowOpSchema,
 } from './change.schema';
 export {
+  entityNamePattern,
   entityNameSchema,
+  fieldNamePattern,
   fieldNameSchema,
   jsonObjectSchema,
   type RowData,
@@ -104,6 +106,8 @@ export {
   mutationGroupSchema,
   PUSH_MAX_BYTES,
   PUSH_MAX_GROUPS,
+  PUSH_MORE_FOLLOWS_HEADER,
+  PUSH_SEND_NEXT_HEADER,
   type PushRequest,
   type PushResponse,
   pushRequestSchema,
@@ -112,3 +116,4 @@ export {
   refusedResultSchema,
   rowOperationSchema,
 } from './push.schema';
+export { checkPushRequest } from './push-request.check';

@@ -40,6 +40,21 @@ export const PUSH_MAX_GROUPS = 1000;
  */
 export const PUSH_MAX_BYTES = 2 * 1024 * 1024;
 
+/**
+ * Request header (`true`) of a push the device means to follow with another at once: the server
+ * then sends its answer's head as soon as it holds the clinic's write lock for this request, with
+ * PUSH_SEND_NEXT_HEADER, and the body when the groups are decided. A request sent after that head
+ * reaches the lock after this one, so it cannot overtake it (and be refused with SEQUENCE_GAP).
+ */
+export const PUSH_MORE_FOLLOWS_HEADER = 'x-clinicdesk-more-follows';
+
+/**
+ * Answer header (`true`) sent early, as described above: the device may send its next push now. A
+ * server that sends it may still cut the answer off if the request fails after it; the device then
+ * treats it as a dropped connection (nothing of a failed request is recorded).
+ */
+export const PUSH_SEND_NEXT_HEADER = 'x-clinicdesk-send-next';
+
 /** Most row operations one group may carry. */
 export const GROUP_MAX_OPS = 1000;
 

@@ -75,6 +75,8 @@ type PushContext = {
   patientsUsed: number | null;
   notices: Notice[];
   lookups: PushLookups;
+  /** What each create of the request makes of its data, checked before the lock (see checkCreates). */
+  checked: Map<RowOperation, CheckedCreate>;
   /** Groups checked and waiting to be written together; empty whenever a group is decided alone. */
   run: CreateRun;
   /**
@@ -94,13 +96,22 @@ const DB_ERROR_CODES: Record<string, ErrorCode> = {
   '22008': 'VALIDATION_FAILED',
 };
 
-/** Decides every group of a push in order; returns per-group results and the device's ack seq. */
+/**
+ * Decides every group of a push in order; returns per-group results and the device's ack seq.
+ * `onLocked` is called once the request holds the clinic's write lock and will be answered with
+ * its results (the clinic may write, the device's state is read); only an infrastructure failure
+ * can end it after that.
+ */
 export async function applyPush(
   deps: PushDeps,
   caller: Caller & { clinicId: string; deviceId: string },
   groups: readonly MutationGroup[],
+  onLocked?: () => void,
 ): Promise<PushResponse> {
   const { db, now: clock } = deps;
+  // The checks a create needs nothing but itself for run before the lock, while the clinic's lock
+  // may still be held by the request ahead of this one.
+  const checked = checkCreates(caller.clinicId, groups, clock());
   return db.transaction().execute(async (trx) => {
     const clinicId = caller.clinicId;
     // Bind the clinic and take its write lock in one round trip (as `inClinic` with `lock` does in two).
@@ -134,6 +145,7 @@ export async function applyPush(
     const state = stateRows[0];
     if (!state) throw new Error('device_sync_state row missing');
     let ackSeq = Number(state.last_group_seq);
+    onLocked?.();
 
     const lookups = await PushLookups.load(trx, clinicId, caller.deviceId, groups);
     const ctx: PushContext = {
@@ -145,6 +157,7 @@ export async function applyPush(
       patientsUsed: null,
       notices: [],
       lookups,
+      checked,
       run: new CreateRun(),
       joining: null,
     };
@@ -435,11 +448,11 @@ function zodDetails(error: { issues: readonly { path: readonly PropertyKey[]; me
   return { issues: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) };
 }
 
-function refuseFutureTimestamps(ctx: PushContext, data: Record<string, unknown>): void {
+function refuseFutureTimestamps(now: Date, data: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(data)) {
     if (!key.endsWith('At') || typeof value !== 'string') continue;
     const at = Date.parse(value);
-    if (!Number.isNaN(at) && at > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
+    if (!Number.isNaN(at) && at > now.getTime() + MAX_CLOCK_SKEW_MS) {
       throw new Refusal('VALIDATION_FAILED', `${key} is in the future; check the clock of this computer`, {
         field: key,
       });
@@ -500,7 +513,7 @@ async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
       if (!patch.success)
         throw new Refusal('VALIDATION_FAILED', `The ${name} change is not valid`, zodDetails(patch.error));
       const changed = patch.data as Record<string, unknown>;
-      refuseFutureTimestamps(ctx, changed);
+      refuseFutureTimestamps(ctx.now, changed);
       for (const [field, value] of Object.entries(changed)) {
         const serverValue = current[field];
         const agreed = jsonEqual(serverValue, op.before[field]);
@@ -580,13 +593,11 @@ async function prepareCreate(
   const role = ctx.caller.role as Role;
   if (!allowed(role, policy.create))
     throw new Refusal('FORBIDDEN', `Your role (${role}) may not add ${name} records`);
-  if (op.data.id !== undefined && op.data.id !== op.id)
-    throw new Refusal('VALIDATION_FAILED', 'id does not match the record');
-  const parsed = def.input.safeParse({ ...op.data, id: op.id });
-  if (!parsed.success)
-    throw new Refusal('VALIDATION_FAILED', `The ${name} record is not valid`, zodDetails(parsed.error));
-  const data = parsed.data as Record<string, unknown>;
-  refuseFutureTimestamps(ctx, data);
+  const checked = ctx.checked.get(op) ?? checkCreate(ctx.clinicId, name, op, ctx.now);
+  if ('refusal' in checked) throw checked.refusal;
+  // A copy: settling the patient code or queue token below changes it.
+  const data = { ...checked.data };
+  const noticesBefore = ctx.notices.length;
   if (await createdRowExists(ctx, def.table, op.id))
     throw new Refusal('CONFLICT', `This ${name} record already exists`);
   if (policy.parent) await assertParentEditable(ctx, policy.parent, data);
@@ -596,7 +607,60 @@ async function prepareCreate(
   if (policy.finalizable && data.status === 'final' && !can(role, policy.finalizable.finalize)) {
     throw new Refusal('FORBIDDEN', `Your role (${role}) may not finalize ${name} records`);
   }
-  return { name, table: def.table, row: { ...recordToRow(data), clinic_id: ctx.clinicId }, data };
+  // The row checked before the lock, unless a code or token was settled differently since.
+  const row =
+    ctx.notices.length === noticesBefore ? checked.row : { ...recordToRow(data), clinic_id: ctx.clinicId };
+  return { name, table: def.table, row, data };
+}
+
+/** A create's data as its entity's schema reads it and the row it becomes, or why it is refused. */
+type CheckedCreate = { data: Record<string, unknown>; row: Row } | { refusal: Refusal };
+
+/**
+ * The checks of a create that depend on nothing but the create itself (its id, its entity's
+ * schema, its timestamps against the server's clock) and the row it becomes, for every create of a
+ * request. Run before the clinic's lock is taken; `prepareCreate` throws the refusal in its place
+ * among the other checks, so a group gets the same refusal either way. Unknown entities are left to
+ * `prepareCreate`.
+ */
+function checkCreates(
+  clinicId: string,
+  groups: readonly MutationGroup[],
+  now: Date,
+): Map<RowOperation, CheckedCreate> {
+  const checked = new Map<RowOperation, CheckedCreate>();
+  for (const group of groups) {
+    for (const op of group.ops) {
+      if (op.op !== 'create') continue;
+      const entity = SyncedEntityNames.safeParse(op.entity);
+      if (entity.success) checked.set(op, checkCreate(clinicId, entity.data, op, now));
+    }
+  }
+  return checked;
+}
+
+function checkCreate(
+  clinicId: string,
+  name: SyncedEntityName,
+  op: Extract<RowOperation, { op: 'create' }>,
+  now: Date,
+): CheckedCreate {
+  if (op.data.id !== undefined && op.data.id !== op.id)
+    return { refusal: new Refusal('VALIDATION_FAILED', 'id does not match the record') };
+  const parsed = syncedEntities[name].input.safeParse({ ...op.data, id: op.id });
+  if (!parsed.success) {
+    return {
+      refusal: new Refusal('VALIDATION_FAILED', `The ${name} record is not valid`, zodDetails(parsed.error)),
+    };
+  }
+  const data = parsed.data as Record<string, unknown>;
+  try {
+    refuseFutureTimestamps(now, data);
+  } catch (err) {
+    if (err instanceof Refusal) return { refusal: err };
+    throw err;
+  }
+  return { data, row: { ...recordToRow(data), clinic_id: clinicId } };
 }
 
 /** After a create: its patient code or queue token is taken for the rest of the request. */

@@ -1,4 +1,4 @@
-import { keysToCamelCase, keysToSnakeCase, toCamelCase } from '@clinicdesk/domain';
+import { keysToCamelCase, toCamelCase, toSnakeCase } from '@clinicdesk/domain';
 
 /**
  * Conversions between PostgreSQL rows (snake_case, Date, jsonb) and wire records (camelCase, ISO
@@ -18,8 +18,8 @@ export function rowToRecord(row: Row): Record<string, unknown> {
 /** A wire record (or a subset of fields) as column values: snake_case, objects and arrays as JSON text. */
 export function recordToRow(record: Record<string, unknown>): Row {
   const out: Row = {};
-  for (const [key, value] of Object.entries(keysToSnakeCase(record))) {
-    out[key] = value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+  for (const [key, value] of Object.entries(record)) {
+    out[toSnakeCase(key)] = value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
   }
   return out;
 }

@@ -1,17 +1,20 @@
 import {
+  checkPushRequest,
   clientVersionVerdict,
   leaseRequestSchema,
   leaseResponseSchema,
   PROTOCOL_VERSION,
   PULL_HAS_MORE_HEADER,
   PULL_NEXT_CURSOR_HEADER,
+  PUSH_MORE_FOLLOWS_HEADER,
+  PUSH_SEND_NEXT_HEADER,
   pullRequestSchema,
   pullResponseSchema,
   pushRequestSchema,
   pushResponseSchema,
 } from '@clinicdesk/sync-protocol';
 import type { FastifyReply } from 'fastify';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { AppError } from '../../lib/app-error';
 import { acceptsGzip, type EarlyBody, gzipBody, sendEarlyHead } from '../../lib/gzip-body';
 import { errorResponses } from '../../lib/route-schemas';
@@ -24,13 +27,26 @@ import { applyPush, LICENCE_LEASE_DAYS } from './push.service';
 
 const security = [{ bearer: [] }];
 
-/** Pull bodies shorter than this go uncompressed (the compression plugin's threshold). */
+/** Sync bodies shorter than this go uncompressed (the compression plugin's threshold). */
 const GZIP_MIN_LENGTH = 1024;
 
 // Sync bodies hold thousands of rows built by typed code: documented by their schemas, but sent
-// without re-validating every row on the way out (push answers are gzipped by the compression
-// plugin, pull answers by the pull route itself).
+// without re-validating every row on the way out, and gzipped by their routes.
 const fastSerializer = () => (data: unknown) => JSON.stringify(data);
+
+/**
+ * A push body passes the plain-code check of the request's rules (`checkPushRequest`, which
+ * accepts exactly what the schema accepts) and only a body it refuses is read by the schema, for
+ * its detailed error. A drain's requests carry a thousand groups each.
+ */
+const pushBodyValidator: typeof validatorCompiler = (route) => {
+  const bySchema = validatorCompiler(route);
+  if (route.httpPart !== 'body') return bySchema;
+  return (data) => {
+    const request = checkPushRequest(data);
+    return request === null ? bySchema(data) : { value: request };
+  };
+};
 
 /** The caller must be a clinic user on a registered device: sync is per device. */
 function syncCaller(caller: Caller): Caller & { clinicId: string; deviceId: string } {
@@ -67,6 +83,10 @@ export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: Signi
     '/push',
     {
       config: { access: 'device' },
+      // Gzipped here, whole or (when the head goes out early) through the body's stream.
+      compress: false,
+      // Fastify types a route's compiler by the whole route schema; it is called once per part.
+      validatorCompiler: pushBodyValidator as never,
       serializerCompiler: fastSerializer,
       schema: {
         tags: ['sync'],
@@ -76,10 +96,43 @@ export const syncRoutes: FastifyPluginAsyncZod<{ hub: LiveHub; signingKey: Signi
         response: { 200: pushResponseSchema, ...errorResponses(400, 401, 403, 413, 426) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       checkVersion(request.body.protocolVersion);
       const caller = syncCaller(callerOf(request));
-      return applyPush({ db: app.db.app, now: app.now }, caller, request.body.groups);
+      // Already JSON: sent through the untyped reply, as the pull's pages are.
+      const untyped: FastifyReply = reply;
+      const acceptsZip = acceptsGzip(request.headers['accept-encoding']);
+      untyped.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
+      // When the device has another push ready, the head goes out as soon as this request holds
+      // the clinic's lock: the next request, sent then, is decided after this one.
+      const early: { body: EarlyBody | null } = { body: null };
+      const moreFollows = request.headers[PUSH_MORE_FOLLOWS_HEADER] === 'true';
+      try {
+        const response = await applyPush(
+          { db: app.db.app, now: app.now },
+          caller,
+          request.body.groups,
+          moreFollows
+            ? () => {
+                early.body = sendEarlyHead(untyped.header(PUSH_SEND_NEXT_HEADER, 'true'), acceptsZip);
+              }
+            : undefined,
+        );
+        const body = JSON.stringify(response);
+        if (early.body) {
+          early.body.end(body);
+          return untyped;
+        }
+        const gzipped = body.length >= GZIP_MIN_LENGTH && acceptsZip;
+        if (gzipped) untyped.header('content-encoding', 'gzip');
+        return untyped.send(gzipped ? await gzipBody(body) : body);
+      } catch (error) {
+        if (!early.body) throw error;
+        // The status is out already: the answer is cut off, and the device sends the groups again.
+        request.log.error({ err: error }, 'push failed after its head was sent');
+        early.body.destroy(error as Error);
+        return untyped;
+      }
     },
   );
 
