@@ -70,6 +70,39 @@ describe('the outbox for the sync engine', () => {
     expect(store.pendingGroups(10, 1)).toEqual(groups.slice(0, 1));
     expect(store.pendingGroups(3, Number.POSITIVE_INFINITY)).toEqual(groups.slice(0, 3));
     expect(store.pendingGroups(10)).toEqual(groups);
+    // Groups already on their way are skipped; the budget counts from the first group handed out.
+    const seqs = groups.map((group) => group?.seq ?? 0);
+    expect(store.pendingGroups(10, undefined, seqs[1])).toEqual(groups.slice(2));
+    expect(store.pendingGroups(10, sizes[2], seqs[1])).toEqual(groups.slice(2, 3));
+    expect(store.pendingGroups(10, undefined, seqs[3])).toEqual([]);
+  });
+
+  it('removes applied groups together, each once, and their seqs for the notices', () => {
+    const groups = [1, 2, 3].map(
+      (n) =>
+        store.write(reception, (w) => w.create('patient', patientInput(uuid(n), { firstName: `P${n}` })))
+          .group,
+    );
+    const applied = (n: number) => ({
+      mutationId: groups[n]?.mutationId ?? '',
+      seq: groups[n]?.seq ?? 0,
+      status: 'applied' as const,
+    });
+    const outcome = store.recordPushResults([
+      { ...applied(0), code: 'CODE_REASSIGNED', message: 'Patient code replaced' },
+      applied(2),
+      applied(2),
+    ]);
+    expect(outcome).toMatchObject({ applied: 2, ignored: 1, refused: 0 });
+    expect(outcome.notices).toEqual([
+      {
+        mutationId: groups[0]?.mutationId,
+        seq: groups[0]?.seq,
+        code: 'CODE_REASSIGNED',
+        message: 'Patient code replaced',
+      },
+    ]);
+    expect(store.pendingGroups(10)).toEqual([groups[1]]);
   });
 });
 

@@ -1,7 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { constants, createGzip } from 'node:zlib';
-import { PROTOCOL_VERSION, PULL_HAS_MORE_HEADER, PULL_NEXT_CURSOR_HEADER } from '@clinicdesk/sync-protocol';
+import {
+  PROTOCOL_VERSION,
+  PULL_HAS_MORE_HEADER,
+  PULL_NEXT_CURSOR_HEADER,
+  PUSH_MORE_FOLLOWS_HEADER,
+  PUSH_SEND_NEXT_HEADER,
+} from '@clinicdesk/sync-protocol';
 import { describe, expect, it } from 'vitest';
 import { createHttpTransport } from './http-transport';
 import { TransportError } from './transport';
@@ -150,6 +156,68 @@ describe('the HTTP transport when a pull answer is cut off after its head', () =
         kind: 'network',
         message: expect.stringMatching(/Connection dropped while reading the answer/),
       });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('the HTTP transport pushing with more groups to follow', () => {
+  it('says more follow, and hears "send the next" from the head before the answer is written, over real HTTP', async () => {
+    const events: string[] = [];
+    let finish = () => {};
+    const written = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const server = createServer((req, res) => {
+      events.push(`more-follows: ${String(req.headers[PUSH_MORE_FOLLOWS_HEADER])}`);
+      req.resume();
+      req.on('end', () => {
+        // As ClinicDesk's server does once it holds the clinic's lock: the head, then later the answer.
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          [PUSH_SEND_NEXT_HEADER]: 'true',
+        });
+        res.write(' ');
+        void written.then(() =>
+          res.end(JSON.stringify({ ackSeq: 1, results: [{ mutationId: A, seq: 1, status: 'applied' }] })),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const transport = createHttpTransport({
+        baseUrl: `http://127.0.0.1:${port}`,
+        auth: { accessToken: async () => 'token', refresh: async () => {} },
+      });
+      const request = {
+        protocolVersion: PROTOCOL_VERSION,
+        schemaVersion: 1,
+        groups: [
+          {
+            mutationId: A,
+            seq: 1,
+            createdAt: '2026-03-14T09:00:00.000Z',
+            ops: [{ op: 'delete' as const, entity: 'patient', id: B }],
+          },
+        ],
+      };
+      const answer = transport.push(request, {
+        onSendNext: () => {
+          events.push('send next');
+          finish();
+        },
+      });
+      expect(await answer).toEqual({ ackSeq: 1, results: [{ mutationId: A, seq: 1, status: 'applied' }] });
+      expect(events).toEqual(['more-follows: true', 'send next']);
+      // Without a wish to send more, the header is not sent.
+      const plain = createHttpTransport({
+        baseUrl: `http://127.0.0.1:${port}`,
+        auth: { accessToken: async () => 'token', refresh: async () => {} },
+      });
+      await plain.push({ ...request, groups: [{ ...request.groups[0], seq: 2 }] as typeof request.groups });
+      expect(events.at(-1)).toBe('more-follows: undefined');
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

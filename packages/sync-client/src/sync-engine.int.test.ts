@@ -17,7 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock, type FakeClock } from './fake-clock';
 import { createSyncEngine, type EngineStatus, type SyncEngine, type SyncEngineOptions } from './sync-engine';
 import type { SyncStore } from './sync-store.port';
-import { type PullOptions, type SyncTransport, TransportError } from './transport';
+import { type PullOptions, type PushOptions, type SyncTransport, TransportError } from './transport';
 
 // The engine against a scripted server (fake transport) on a hand-driven clock, over a real local
 // store file: what it sends, when it retries, and what it tells the screens.
@@ -59,6 +59,18 @@ class ScriptedServer implements SyncTransport {
   heads = false;
   /** Added to the `nextCursor` a head states (a head that disagrees with its body). */
   headSkew = 0;
+  /** A push asking for it is told to send the next one at once (`onSendNext`), as the HTTP server's early head does. */
+  pushHeads = false;
+  /**
+   * Decides groups as the server does: by mutation id once (`duplicate` after), in seq order — a
+   * group whose seq is not the next is refused with SEQUENCE_GAP and ends the answer. Otherwise
+   * every group is applied.
+   */
+  ordered = false;
+  readonly pushOptions: (PushOptions | undefined)[] = [];
+  /** Mutation ids applied, in the order they were (with `ordered`). */
+  readonly applied: string[] = [];
+  #ackSeq = 0;
   readonly #script: Record<Kind, (Error | null)[]> = { push: [], pull: [], lease: [] };
   readonly #gates: Partial<Record<Kind, ReturnType<typeof deferred>>> = {};
   readonly #clock: FakeClock;
@@ -97,15 +109,34 @@ class ScriptedServer implements SyncTransport {
     }
   }
 
-  push(request: PushRequest): Promise<PushResponse> {
+  push(request: PushRequest, options?: PushOptions): Promise<PushResponse> {
     this.pushes.push(request);
+    this.pushOptions.push(options);
+    if (this.pushHeads) options?.onSendNext?.();
     return this.#serve('push', () => {
-      const results: GroupResult[] = request.groups.map((g) => ({
-        mutationId: g.mutationId,
-        seq: g.seq,
-        status: 'applied',
-      }));
-      return { results, ackSeq: request.groups.at(-1)?.seq ?? 0 };
+      if (!this.ordered) {
+        const results: GroupResult[] = request.groups.map((g) => ({
+          mutationId: g.mutationId,
+          seq: g.seq,
+          status: 'applied',
+        }));
+        return { results, ackSeq: request.groups.at(-1)?.seq ?? 0 };
+      }
+      const results: GroupResult[] = [];
+      for (const g of request.groups) {
+        const { mutationId, seq } = g;
+        if (this.applied.includes(mutationId)) {
+          results.push({ mutationId, seq, status: 'duplicate' });
+        } else if (seq !== this.#ackSeq + 1) {
+          results.push({ mutationId, seq, status: 'refused', code: 'SEQUENCE_GAP', message: 'gap' });
+          break;
+        } else {
+          this.applied.push(mutationId);
+          this.#ackSeq = seq;
+          results.push({ mutationId, seq, status: 'applied' });
+        }
+      }
+      return { results, ackSeq: this.#ackSeq };
     });
   }
 
@@ -434,6 +465,103 @@ describe('sync engine: status', () => {
         push.groups.reduce((n, g) => n + Buffer.byteLength(JSON.stringify(g.ops)), 0),
       ).toBeLessThanOrEqual(budget);
     expect(store.pendingCount()).toBe(0);
+  });
+
+  it('sends the next push as soon as the server holds the one before, two unanswered at most, in order', async () => {
+    const { make, server, register, store } = await desk();
+    for (let i = 0; i < 7; i++) register();
+    server.pushHeads = true;
+    server.ordered = true;
+    server.hold('push');
+    const engine = make({ pushBatch: 2 });
+    const synced = engine.syncNow();
+    await settle();
+    // The second request left on the first one's head, before its answer; no third yet.
+    expect(server.pushes.map((p) => p.groups.map((g) => g.seq))).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(server.inFlight).toBe(2);
+    server.release('push');
+    await synced;
+    expect(server.pushes.map((p) => p.groups.map((g) => g.seq))).toEqual([[1, 2], [3, 4], [5, 6], [7]]);
+    expect(server.maxInFlight).toBe(2);
+    // Only a request with more groups behind it asks for an early head.
+    expect(server.pushOptions.map((o) => o?.onSendNext !== undefined)).toEqual([true, true, true, false]);
+    expect(server.applied).toHaveLength(7);
+    expect(store.pendingCount()).toBe(0);
+    expect(engine.status().lastError).toBeNull();
+  });
+
+  it('sends one push at a time when the server gives no early head', async () => {
+    const { make, server, register, store } = await desk();
+    for (let i = 0; i < 7; i++) register();
+    server.ordered = true;
+    await make({ pushBatch: 2 }).syncNow();
+    expect(server.pushes.map((p) => p.groups.length)).toEqual([2, 2, 2, 1]);
+    expect(server.maxInFlight).toBe(1);
+    expect(store.pendingCount()).toBe(0);
+  });
+
+  it('sends again the groups of a push that overtook the one ahead of it, without halting', async () => {
+    const { make, server, register, store } = await desk();
+    for (let i = 0; i < 6; i++) register();
+    server.ordered = true;
+    const secondAnswered = deferred();
+    let calls = 0;
+    // The first request reaches the server only after the second has been answered (a gap there).
+    const transport: SyncTransport = {
+      push(request, options) {
+        calls += 1;
+        if (calls === 1) {
+          options?.onSendNext?.();
+          return secondAnswered.promise.then(() => server.push(request));
+        }
+        const answer = server.push(request);
+        if (calls === 2) void answer.finally(() => secondAnswered.resolve());
+        return answer;
+      },
+      pull: (cursor, limit, options) => server.pull(cursor, limit, options),
+      lease: (request) => server.lease(request),
+      openEvents: () => server.openEvents(),
+    };
+    const engine = make({ pushBatch: 2, transport });
+    await engine.syncNow();
+    expect(server.pushes[0]?.groups.map((g) => g.seq)).toEqual([3, 4]);
+    expect(server.applied).toHaveLength(6);
+    expect(store.pendingCount()).toBe(0);
+    expect(store.inbox()).toEqual([]);
+    expect(engine.status().lastError).toBeNull();
+  });
+
+  it('keeps what the server decided of the next push when the one before fails, and sends the failed groups again', async () => {
+    const { make, server, register, store } = await desk();
+    for (let i = 0; i < 4; i++) register();
+    server.pushHeads = true;
+    server.ordered = true;
+    let calls = 0;
+    // The first answer is lost after the server decided it.
+    const transport: SyncTransport = {
+      async push(request, options) {
+        calls += 1;
+        const call = calls;
+        const answer = await server.push(request, options);
+        if (call === 1) throw networkDown();
+        return answer;
+      },
+      pull: (cursor, limit, options) => server.pull(cursor, limit, options),
+      lease: (request) => server.lease(request),
+      openEvents: () => server.openEvents(),
+    };
+    const engine = make({ pushBatch: 2, transport });
+    await engine.syncNow();
+    // The second request's groups were recorded; the first's wait for the next cycle.
+    expect(store.pendingGroups(10).map((g) => g.seq)).toEqual([1, 2]);
+    expect(engine.status().lastError?.kind).toBe('network');
+    await engine.syncNow();
+    expect(server.pushes.at(-1)?.groups.map((g) => g.seq)).toEqual([1, 2]);
+    expect(store.pendingCount()).toBe(0);
+    expect(server.applied).toHaveLength(4);
   });
 
   it('counts only real pushes as pushes: a cycle with nothing to send leaves the push time alone', async () => {
