@@ -12,6 +12,11 @@
  * PostgreSQL as plainly as possible — multi-row INSERTs of 500 rows, one transaction, as the owner,
  * into scratch copies of the `patients` and `visits` tables (same columns, defaults, constraints
  * and indexes; no triggers, no row-level security). Ratio = baseline time / drain time; target ≥ 0.25.
+ *
+ * Rounds (`BENCH_DRAIN_ROUNDS`, default 3): the offline morning, its drain and its baseline again,
+ * on the same server (the clinic a morning larger each round). Each round's ratio pairs a drain with
+ * the baseline measured right after it; the figures are the medians over the rounds, each round's
+ * on stderr. One drain and one baseline alone moved by a third from run to run on this machine.
  */
 import { join } from 'node:path';
 import type { EntityInput, LocalStore, OutboxGroup } from '@clinicdesk/local-store';
@@ -34,6 +39,12 @@ import {
 } from './bench-support';
 
 const INSERT_BATCH = 500;
+
+/** The middle value (the upper one of an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
 
 /**
  * Patients (with their visits, prescriptions and lab orders) the clinic already has on the server
@@ -70,9 +81,10 @@ function writeOfflineGroups(
   who: { userId: string; doctorIds: readonly string[] },
   groups: number,
   today: string,
+  seed: number,
 ): void {
   const f = new Faker({ locale: [en_IN, en] });
-  f.seed(3);
+  f.seed(seed);
   const year = Number(today.slice(0, 4));
   let lastPatient = '';
   for (let i = 0; i < groups; i++) {
@@ -153,53 +165,68 @@ export async function run(): Promise<void> {
     });
     await syncOnce(device.engine);
     const today = new Date().toISOString().slice(0, 10);
-    await leaseNumbers(device, 'patient_code', today.slice(0, 4), Math.ceil(groups / 2));
-    await leaseNumbers(device, 'queue_token', today, Math.ceil(groups / 2));
-
-    progress(`writing ${groups} groups offline`);
-    writeOfflineGroups(device.store, { userId: device.userId, doctorIds }, groups, today);
-    const queued = device.store.pendingGroups(groups + 1);
-    if (queued.length !== groups) throw new Error(`${queued.length} groups queued, expected ${groups}`);
-    const rows = rowsOf(queued, device.clinicId);
-
-    progress('draining');
-    draining = true;
-    const started = performance.now();
-    await syncOnce(device.engine);
-    if (drainedAt === 0) throw new Error('The outbox did not drain');
-    const drainMs = drainedAt - started;
-    const inbox = device.store.inbox().length;
-    if (inbox > 0)
-      throw new Error(`${inbox} groups were refused: ${JSON.stringify(device.store.inbox()[0])}`);
-    await device.close();
-
-    progress('baseline: plain multi-row INSERTs');
     const owner = server.db.owner;
-    for (const table of ['patients', 'visits']) {
-      await sql`CREATE TABLE ${sql.table(`bench_${table}`)} (LIKE ${sql.table(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`.execute(
-        owner,
+    const rounds = Math.max(1, Number(process.env.BENCH_DRAIN_ROUNDS ?? 3));
+    const measured: { drainMs: number; insertMs: number }[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      await leaseNumbers(device, 'patient_code', today.slice(0, 4), Math.ceil(groups / 2));
+      await leaseNumbers(device, 'queue_token', today, Math.ceil(groups / 2));
+
+      progress(`round ${round}/${rounds}: writing ${groups} groups offline`);
+      writeOfflineGroups(device.store, { userId: device.userId, doctorIds }, groups, today, 2 + round);
+      const queued = device.store.pendingGroups(groups + 1);
+      if (queued.length !== groups) throw new Error(`${queued.length} groups queued, expected ${groups}`);
+      const rows = rowsOf(queued, device.clinicId);
+
+      progress(`round ${round}/${rounds}: draining`);
+      draining = true;
+      drainedAt = 0;
+      const started = performance.now();
+      await syncOnce(device.engine);
+      draining = false;
+      if (drainedAt === 0) throw new Error('The outbox did not drain');
+      const drainMs = drainedAt - started;
+      const inbox = device.store.inbox().length;
+      if (inbox > 0)
+        throw new Error(`${inbox} groups were refused: ${JSON.stringify(device.store.inbox()[0])}`);
+
+      progress(`round ${round}/${rounds}: baseline, plain multi-row INSERTs`);
+      for (const table of ['patients', 'visits']) {
+        await sql`DROP TABLE IF EXISTS ${sql.table(`bench_${table}`)}`.execute(owner);
+        await sql`CREATE TABLE ${sql.table(`bench_${table}`)} (LIKE ${sql.table(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`.execute(
+          owner,
+        );
+      }
+      const insertMs = await timed(() =>
+        owner.transaction().execute(async (trx) => {
+          for (const [entity, values] of rows) {
+            const table = `bench_${entity === 'patient' ? 'patients' : 'visits'}`;
+            for (let i = 0; i < values.length; i += INSERT_BATCH) {
+              // Scratch tables are not in the typed schema; the rows are the server's own column values.
+              await (trx as unknown as typeof owner)
+                .insertInto(table as 'clinics')
+                .values(values.slice(i, i + INSERT_BATCH) as never)
+                .execute();
+            }
+          }
+        }),
+      );
+      measured.push({ drainMs, insertMs });
+      progress(
+        `round ${round}/${rounds}: drain ${(drainMs / 1000).toFixed(2)} s, baseline ${(insertMs / 1000).toFixed(2)} s, ratio ${(insertMs / drainMs).toFixed(3)}`,
       );
     }
-    const insertMs = await timed(() =>
-      owner.transaction().execute(async (trx) => {
-        for (const [entity, values] of rows) {
-          const table = `bench_${entity === 'patient' ? 'patients' : 'visits'}`;
-          for (let i = 0; i < values.length; i += INSERT_BATCH) {
-            // Scratch tables are not in the typed schema; the rows are the server's own column values.
-            await (trx as unknown as typeof owner)
-              .insertInto(table as 'clinics')
-              .values(values.slice(i, i + INSERT_BATCH) as never)
-              .execute();
-          }
-        }
-      }),
-    );
+    await device.close();
 
+    const drainMs = median(measured.map((m) => m.drainMs));
+    const insertMs = median(measured.map((m) => m.insertMs));
     report('drain-groups', String(groups));
+    report('drain-rounds', String(rounds));
     report('drain-seconds', (drainMs / 1000).toFixed(2));
     report('drain-groups-per-second', String(Math.round(groups / (drainMs / 1000))));
     report('drain-plain-insert-rows-per-second', String(Math.round(groups / (insertMs / 1000))));
-    report('drain-ratio', (insertMs / drainMs).toFixed(3));
+    report('drain-ratio', median(measured.map((m) => m.insertMs / m.drainMs)).toFixed(3));
+    report('drain-ratio-rounds', measured.map((m) => (m.insertMs / m.drainMs).toFixed(3)).join(' '));
   } finally {
     await server.close();
     temp.cleanup();
