@@ -123,6 +123,14 @@ describe('the HTTP transport reading a pull page', () => {
   });
 });
 
+/** The transport to a node:http server on loopback. */
+function transportTo(port: number) {
+  return createHttpTransport({
+    baseUrl: `http://127.0.0.1:${port}`,
+    auth: { accessToken: async () => 'token', refresh: async () => {} },
+  });
+}
+
 describe('the HTTP transport when a pull answer is cut off after its head', () => {
   it('hears the head, then fails as a dropped connection (the device asks again), over real HTTP', async () => {
     // A server that, like ClinicDesk's when writing a page fails after its head went out, sends
@@ -142,10 +150,7 @@ describe('the HTTP transport when a pull answer is cut off after its head', () =
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const transport = createHttpTransport({
-        baseUrl: `http://127.0.0.1:${port}`,
-        auth: { accessToken: async () => 'token', refresh: async () => {} },
-      });
+      const transport = transportTo(port);
       const heads: unknown[] = [];
       const failure = await transport
         .pull(0, 5000, { onHead: (head) => heads.push(head) })
@@ -187,10 +192,7 @@ describe('the HTTP transport pushing with more groups to follow', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const transport = createHttpTransport({
-        baseUrl: `http://127.0.0.1:${port}`,
-        auth: { accessToken: async () => 'token', refresh: async () => {} },
-      });
+      const transport = transportTo(port);
       const request = {
         protocolVersion: PROTOCOL_VERSION,
         schemaVersion: 1,
@@ -212,10 +214,7 @@ describe('the HTTP transport pushing with more groups to follow', () => {
       expect(await answer).toEqual({ ackSeq: 1, results: [{ mutationId: A, seq: 1, status: 'applied' }] });
       expect(events).toEqual(['more-follows: true', 'send next']);
       // Without a wish to send more, the header is not sent.
-      const plain = createHttpTransport({
-        baseUrl: `http://127.0.0.1:${port}`,
-        auth: { accessToken: async () => 'token', refresh: async () => {} },
-      });
+      const plain = transportTo(port);
       await plain.push({ ...request, groups: [{ ...request.groups[0], seq: 2 }] as typeof request.groups });
       expect(events.at(-1)).toBe('more-follows: undefined');
     } finally {

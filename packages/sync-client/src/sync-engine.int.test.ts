@@ -218,6 +218,16 @@ function serverPatient(seq: number, id: string = randomUUID()): Change {
   };
 }
 
+/** The scripted server's pulls, leases and events, with pushes going through `push`. */
+function pushingThrough(server: ScriptedServer, push: SyncTransport['push']): SyncTransport {
+  return {
+    push,
+    pull: (cursor, limit, options) => server.pull(cursor, limit, options),
+    lease: (request) => server.lease(request),
+    openEvents: () => server.openEvents(),
+  };
+}
+
 /** Lets promise chains started by the engine run to their end (the fake transport never waits on I/O). */
 async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -510,21 +520,16 @@ describe('sync engine: status', () => {
     const secondAnswered = deferred();
     let calls = 0;
     // The first request reaches the server only after the second has been answered (a gap there).
-    const transport: SyncTransport = {
-      push(request, options) {
-        calls += 1;
-        if (calls === 1) {
-          options?.onSendNext?.();
-          return secondAnswered.promise.then(() => server.push(request));
-        }
-        const answer = server.push(request);
-        if (calls === 2) void answer.finally(() => secondAnswered.resolve());
-        return answer;
-      },
-      pull: (cursor, limit, options) => server.pull(cursor, limit, options),
-      lease: (request) => server.lease(request),
-      openEvents: () => server.openEvents(),
-    };
+    const transport = pushingThrough(server, (request, options) => {
+      calls += 1;
+      if (calls === 1) {
+        options?.onSendNext?.();
+        return secondAnswered.promise.then(() => server.push(request));
+      }
+      const answer = server.push(request);
+      if (calls === 2) void answer.finally(() => secondAnswered.resolve());
+      return answer;
+    });
     const engine = make({ pushBatch: 2, transport });
     await engine.syncNow();
     expect(server.pushes[0]?.groups.map((g) => g.seq)).toEqual([3, 4]);
@@ -541,18 +546,13 @@ describe('sync engine: status', () => {
     server.ordered = true;
     let calls = 0;
     // The first answer is lost after the server decided it.
-    const transport: SyncTransport = {
-      async push(request, options) {
-        calls += 1;
-        const call = calls;
-        const answer = await server.push(request, options);
-        if (call === 1) throw networkDown();
-        return answer;
-      },
-      pull: (cursor, limit, options) => server.pull(cursor, limit, options),
-      lease: (request) => server.lease(request),
-      openEvents: () => server.openEvents(),
-    };
+    const transport = pushingThrough(server, async (request, options) => {
+      calls += 1;
+      const call = calls;
+      const answer = await server.push(request, options);
+      if (call === 1) throw networkDown();
+      return answer;
+    });
     const engine = make({ pushBatch: 2, transport });
     await engine.syncNow();
     // The second request's groups were recorded; the first's wait for the next cycle.

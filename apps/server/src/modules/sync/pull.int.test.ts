@@ -12,6 +12,7 @@ import {
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GenerateResult, generateClinic } from '../../generator/clinic-generator';
+import { holdLock, LOCK_PATIENTS } from '../../testing/held-lock';
 import { type PulledBody, readPullBody } from '../../testing/pull-body';
 import { createTestApp, type SignedIn, type TestApp } from '../../testing/test-app';
 import { rowToRecord, type WireColumn, wireRecordSql, wireRunRowSql } from './sync-rows';
@@ -299,27 +300,8 @@ describe.runIf(process.env.DATABASE_URL)('the head of a page with more pages aft
    * Holds an exclusive lock on `patients` (as the owner) until `release`: a page statement, which
    * reads every table that reaches devices, waits for it; reading where a page ends does not.
    */
-  async function lockPatients() {
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = () => {};
-    const taken = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const done = t.tdb.db.owner.transaction().execute(async (trx) => {
-      await sql`LOCK TABLE patients IN ACCESS EXCLUSIVE MODE`.execute(trx);
-      locked();
-      await held;
-    });
-    await taken;
-    return {
-      release: async () => {
-        release();
-        await done;
-      },
-    };
+  function lockPatients() {
+    return holdLock(t.tdb.db.owner, LOCK_PATIENTS);
   }
 
   /** Backends of this database waiting for a lock while running a page statement. */

@@ -11,6 +11,7 @@ import {
 } from '@clinicdesk/sync-protocol';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdLock, LOCK_PATIENTS } from '../../testing/held-lock';
 import { createTestApp, type SignedIn, type TestApp } from '../../testing/test-app';
 
 let t: TestApp;
@@ -136,27 +137,8 @@ describe.runIf(process.env.DATABASE_URL)('a push the device means to follow with
   }
 
   /** Holds an exclusive lock on `patients` (as the owner) until `release`: a push's INSERT waits for it. */
-  async function lockPatients() {
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = () => {};
-    const taken = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const done = t.tdb.db.owner.transaction().execute(async (trx) => {
-      await sql`LOCK TABLE patients IN ACCESS EXCLUSIVE MODE`.execute(trx);
-      locked();
-      await held;
-    });
-    await taken;
-    return {
-      release: async () => {
-        release();
-        await done;
-      },
-    };
+  function lockPatients() {
+    return holdLock(t.tdb.db.owner, LOCK_PATIENTS);
   }
 
   /** Backends of this database waiting for a lock of `kind` (`relation`: a table, `advisory`: a clinic's write lock). */
@@ -225,20 +207,10 @@ describe.runIf(process.env.DATABASE_URL)('a push the device means to follow with
   it('answers a push refused as a whole with its status, the head not sent early', async () => {
     const { clinic, desk, session } = await receptionDesk();
     // The clinic is suspended while the push, past sign-in, waits for the clinic's write lock.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = () => {};
-    const taken = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const holder = t.tdb.db.owner.transaction().execute(async (trx) => {
-      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${clinic.id}, 7))`.execute(trx);
-      locked();
-      await held;
-    });
-    await taken;
+    const clinicLock = await holdLock(
+      t.tdb.db.owner,
+      sql`SELECT pg_advisory_xact_lock(hashtextextended(${clinic.id}, 7))`,
+    );
     try {
       const res = startPush(session, pushBody(registrations(desk, 1, 2)), 'identity');
       await untilWaiting('advisory', 1);
@@ -247,14 +219,13 @@ describe.runIf(process.env.DATABASE_URL)('a push the device means to follow with
         .set({ subscription_status: 'suspended' })
         .where('id', '=', clinic.id)
         .execute();
-      release();
+      await clinicLock.release();
       const answer = await res;
       expect(answer.statusCode).toBe(403);
       expect(answer.headers[PUSH_SEND_NEXT_HEADER]).toBeUndefined();
       expect(await answerOf(answer)).toMatchObject({ error: { code: 'CLINIC_SUSPENDED' } });
     } finally {
-      release();
-      await holder;
+      await clinicLock.release();
     }
   });
 

@@ -1,0 +1,38 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { DB } from '../db/tables';
+
+/** A lock another connection holds until `release` (which waits for its transaction to end). */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Takes a lock in a transaction of its own on `db` (`take`, e.g. a LOCK TABLE or an advisory lock)
+ * and holds it until `release`: the statements of the app that need it wait meanwhile, which a
+ * test can watch in `pg_stat_activity`. Needs a database with more than one connection.
+ */
+export async function holdLock(db: Kysely<DB>, take: RawBuilder<unknown>): Promise<HeldLock> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let locked = () => {};
+  const taken = new Promise<void>((resolve) => {
+    locked = resolve;
+  });
+  const done = db.transaction().execute(async (trx) => {
+    await take.execute(trx);
+    locked();
+    await held;
+  });
+  await Promise.race([taken, done]);
+  return {
+    release: async () => {
+      release();
+      await done;
+    },
+  };
+}
+
+/** An exclusive lock on `patients`: every statement that reads or writes the table waits for it. */
+export const LOCK_PATIENTS = sql`LOCK TABLE patients IN ACCESS EXCLUSIVE MODE`;
