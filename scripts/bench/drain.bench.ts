@@ -19,12 +19,13 @@
  * on stderr. One drain and one baseline alone moved by a third from run to run on this machine.
  */
 import { join } from 'node:path';
+import type { SyncedEntityName } from '@clinicdesk/domain';
 import type { EntityInput, LocalStore, OutboxGroup } from '@clinicdesk/local-store';
 import { LEASE_MAX_SIZE, PROTOCOL_VERSION, SCHEMA_VERSION } from '@clinicdesk/sync-protocol';
 import { en, en_IN, Faker } from '@faker-js/faker';
 import { sql } from 'kysely';
 import { generateClinic } from '../../apps/server/src/generator/clinic-generator';
-import { recordToRow } from '../../apps/server/src/modules/sync/sync-rows';
+import { entityJsonFields, recordToRow } from '../../apps/server/src/modules/sync/sync-rows';
 import {
   analyzeDatabase,
   type BenchDevice,
@@ -130,7 +131,8 @@ function rowsOf(groups: readonly OutboxGroup[], clinicId: string): Map<string, R
   for (const group of groups) {
     for (const op of group.ops) {
       if (op.op !== 'create') throw new Error(`Unexpected ${op.op} in the drain workload`);
-      tables.get(op.entity)?.push({ ...recordToRow(op.data), id: op.id, clinic_id: clinicId });
+      const json = entityJsonFields(op.entity as SyncedEntityName);
+      tables.get(op.entity)?.push({ ...recordToRow(op.data, json), id: op.id, clinic_id: clinicId });
     }
   }
   return tables;

@@ -16,6 +16,7 @@ export * from './discharge-summary.schema';
 export * from './doctor-profile.schema';
 export * from './document.schema';
 export * from './dose-pattern';
+export * from './field-kind';
 export * from './finalization';
 export * from './follow-up.schema';
 export * from './lab-order.schema';

@@ -17,6 +17,8 @@
  */
 import {
   DoctorProfile,
+  type FieldKind,
+  fieldKindOf,
   type SyncedEntityName,
   syncedEntities,
   syncedEntityNames,
@@ -26,7 +28,7 @@ import {
 import type Database from 'better-sqlite3';
 
 /** How a field is stored in SQLite. */
-export type ColumnKind = 'text' | 'integer' | 'real' | 'boolean' | 'json';
+export type ColumnKind = FieldKind;
 
 export interface ColumnSpec {
   /** The domain field name (camelCase). */
@@ -90,57 +92,8 @@ const PULLED_ONLY_INDEXES: Readonly<Record<PulledOnlyTable, readonly (readonly s
   doctor_profiles: [['user_id']],
 };
 
-/** What a zod schema looks like from outside: `_zod.def` names its type and inner schemas. */
-interface ZodLike {
-  readonly _zod: {
-    readonly def: {
-      readonly type: string;
-      readonly innerType?: ZodLike;
-      readonly in?: ZodLike;
-      readonly options?: readonly ZodLike[];
-    };
-  };
-  readonly isInt?: boolean;
-}
-
-function isZodLike(value: unknown): value is ZodLike {
-  return typeof value === 'object' && value !== null && '_zod' in value;
-}
-
 /** The storage kind of one zod field (wrappers such as default, nullable, optional are looked through). */
-export function columnKindOf(schema: unknown): ColumnKind {
-  if (!isZodLike(schema)) return 'json';
-  const def = schema._zod.def;
-  switch (def.type) {
-    case 'default':
-    case 'prefault':
-    case 'nullable':
-    case 'optional':
-    case 'readonly':
-      return columnKindOf(def.innerType);
-    case 'pipe':
-      return columnKindOf(def.in);
-    case 'string':
-    case 'enum':
-    case 'literal':
-    case 'template_literal':
-      return 'text';
-    case 'number':
-      return schema.isInt === true ? 'integer' : 'real';
-    case 'int':
-    case 'bigint':
-      return 'integer';
-    case 'boolean':
-      return 'boolean';
-    case 'union': {
-      const kinds = new Set((def.options ?? []).map(columnKindOf));
-      const [only] = kinds;
-      return kinds.size === 1 && only !== undefined && only !== 'json' ? only : 'json';
-    }
-    default:
-      return 'json';
-  }
-}
+export const columnKindOf: (schema: unknown) => ColumnKind = fieldKindOf;
 
 /** Builds a table spec from an object schema's fields. */
 export function tableSpecFromShape(

@@ -9,7 +9,7 @@ import { en, en_IN, Faker } from '@faker-js/faker';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/tables';
 import { hashPassword } from '../lib/passwords';
-import { recordToRow } from '../modules/sync/sync-rows';
+import { entityJsonFields, recordToRow } from '../modules/sync/sync-rows';
 
 /**
  * Builds a realistic clinic on the server for demos, tests and benchmarks: Indian names and mobile
@@ -395,7 +395,7 @@ export async function generateClinic(owner: Kysely<DB>, opts: GenerateOptions): 
           // The generator's shapes must stay valid records: check the first of each kind.
           syncedEntities[name].input.parse(rows[0]);
         }
-        await insertRows(trx, syncedEntities[name].table, clinicId, rows);
+        await insertRows(trx, name, clinicId, rows);
         progress(rows.length, syncedEntities[name].table);
       }
     }
@@ -423,14 +423,15 @@ export async function generateClinic(owner: Kysely<DB>, opts: GenerateOptions): 
 
 async function insertRows(
   trx: Transaction<DB>,
-  table: string,
+  name: SyncedEntityName,
   clinicId: string,
   rows: Record<string, unknown>[],
 ): Promise<void> {
-  const values = rows.map((r) => ({ ...recordToRow(r), clinic_id: clinicId }));
+  const json = entityJsonFields(name);
+  const values = rows.map((r) => ({ ...recordToRow(r, json), clinic_id: clinicId }));
   // Tables of the clinical schema are not in the server's typed DB interface; rows come from
   // records the registry's schemas accept (checked above).
-  await (trx as unknown as AnyDb).insertInto(table).values(values).execute();
+  await (trx as unknown as AnyDb).insertInto(syncedEntities[name].table).values(values).execute();
 }
 
 /**

@@ -1,4 +1,11 @@
-import { keysToCamelCase, toCamelCase, toSnakeCase } from '@clinicdesk/domain';
+import {
+  jsonFieldsOf,
+  keysToCamelCase,
+  type SyncedEntityName,
+  syncedEntities,
+  toCamelCase,
+  toSnakeCase,
+} from '@clinicdesk/domain';
 
 /**
  * Conversions between PostgreSQL rows (snake_case, Date, jsonb) and wire records (camelCase, ISO
@@ -15,11 +22,31 @@ export function rowToRecord(row: Row): Record<string, unknown> {
   return out;
 }
 
-/** A wire record (or a subset of fields) as column values: snake_case, objects and arrays as JSON text. */
-export function recordToRow(record: Record<string, unknown>): Row {
+const NO_FIELDS: ReadonlySet<string> = new Set();
+
+const jsonFieldsByEntity = new Map<SyncedEntityName, ReadonlySet<string>>();
+
+/** The fields of an entity whose column holds JSON (a dose pattern: slots, or the string `'sos'`). */
+export function entityJsonFields(name: SyncedEntityName): ReadonlySet<string> {
+  let fields = jsonFieldsByEntity.get(name);
+  if (!fields) {
+    fields = jsonFieldsOf(syncedEntities[name].schema.shape);
+    jsonFieldsByEntity.set(name, fields);
+  }
+  return fields;
+}
+
+/**
+ * A wire record (or a subset of fields) as column values: snake_case, objects and arrays as JSON
+ * text, and every value of a JSON field (`jsonFields`, e.g. `entityJsonFields`) as JSON text, a
+ * string too: `'sos'` goes into a jsonb column as `"sos"`.
+ */
+export function recordToRow(record: Record<string, unknown>, jsonFields = NO_FIELDS): Row {
   const out: Row = {};
   for (const [key, value] of Object.entries(record)) {
-    out[toSnakeCase(key)] = value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+    const asJson =
+      value !== null && value !== undefined && (typeof value === 'object' || jsonFields.has(key));
+    out[toSnakeCase(key)] = asJson ? JSON.stringify(value) : value;
   }
   return out;
 }

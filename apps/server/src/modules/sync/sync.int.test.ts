@@ -400,6 +400,102 @@ describe('push', () => {
     expect(forbidden.json.results[0]).toMatchObject({ status: 'refused', code: 'FORBIDDEN' });
   });
 
+  it('writes new records of one table with different fields, JSON values as JSON (an SOS dose too), defaults where a field is left out', async () => {
+    const { clinic, receptionist, doctor } = await clinicWithStaff();
+    const desk = await device(clinic, receptionist);
+    const dr = await device(clinic, doctor);
+    const withCity = patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7()), {
+      city: 'Pune',
+    });
+    const without = patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7()));
+    const visitId = uuidv7();
+    const registered = await desk.push(
+      [withCity],
+      [without],
+      [
+        {
+          op: 'create',
+          entity: 'visit',
+          id: visitId,
+          data: {
+            patientId: without.id,
+            doctorId: doctor.id,
+            visitDate: new Date().toISOString().slice(0, 10),
+            tokenNumber: null,
+            checkedInAt: new Date().toISOString(),
+          },
+        },
+      ],
+    );
+    expect(registered.json.results.map((r: { status: string }) => r.status)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+    ]);
+    const rxId = uuidv7();
+    const line = (position: number, dosePattern: unknown) => ({
+      op: 'create',
+      entity: 'prescriptionItem',
+      id: uuidv7(),
+      data: {
+        prescriptionId: rxId,
+        position,
+        medicineName: 'Paracetamol',
+        medicineType: 'tablet',
+        strength: '500 mg',
+        dosePattern,
+        days: 3,
+        quantity: position === 0 ? 6 : null,
+      },
+    });
+    const slots = { morning: 1, afternoon: 0, evening: 1, night: 0 };
+    const first = line(0, slots);
+    const written = await dr.push(
+      [
+        {
+          op: 'create',
+          entity: 'prescription',
+          id: rxId,
+          data: { visitId, patientId: without.id, doctorId: doctor.id, advice: 'Rest' },
+        },
+      ],
+      [first],
+      [line(1, 'sos')],
+    );
+    expect(written.json.results.map((r: { status: string }) => r.status)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+    ]);
+    const { rows } = await sql<{ position: number; kind: string; pattern: unknown }>`
+      SELECT position, jsonb_typeof(dose_pattern) AS kind, dose_pattern AS pattern
+      FROM prescription_items WHERE prescription_id = ${rxId} ORDER BY position`.execute(t.tdb.db.owner);
+    expect(rows).toEqual([
+      { position: 0, kind: 'object', pattern: slots },
+      { position: 1, kind: 'string', pattern: 'sos' },
+    ]);
+    // An edit to an SOS dose is written as JSON too.
+    const edited = await dr.push([
+      {
+        op: 'update',
+        entity: 'prescriptionItem',
+        id: first.id,
+        changed: { dosePattern: 'sos' },
+        before: { dosePattern: slots },
+      },
+    ]);
+    expect(edited.json.results[0].status).toBe('applied');
+    const { rows: after } = await sql<{ pattern: unknown }>`
+      SELECT dose_pattern AS pattern FROM prescription_items WHERE id = ${first.id}`.execute(t.tdb.db.owner);
+    expect(after).toEqual([{ pattern: 'sos' }]);
+    const { rows: patients } = await sql<{ id: string; city: string | null; status: string }>`
+      SELECT id, city, status FROM patients WHERE id IN (${withCity.id}, ${without.id})`.execute(
+      t.tdb.db.owner,
+    );
+    expect(patients.find((r) => r.id === withCity.id)).toMatchObject({ city: 'Pune', status: 'registered' });
+    expect(patients.find((r) => r.id === without.id)).toMatchObject({ city: null, status: 'registered' });
+  });
+
   it('decides a request of new records group by group: applied, duplicate and refused each get their own result', async () => {
     const { clinic, receptionist, doctor } = await clinicWithStaff();
     const d = await device(clinic, receptionist);
