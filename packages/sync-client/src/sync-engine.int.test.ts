@@ -112,7 +112,8 @@ class ScriptedServer implements SyncTransport {
   push(request: PushRequest, options?: PushOptions): Promise<PushResponse> {
     this.pushes.push(request);
     this.pushOptions.push(options);
-    if (this.pushHeads) options?.onSendNext?.();
+    // A request that cannot reach the server gets no head.
+    if (this.pushHeads && !this.offline) options?.onSendNext?.();
     return this.#serve('push', () => {
       if (!this.ordered) {
         const results: GroupResult[] = request.groups.map((g) => ({
@@ -501,6 +502,18 @@ describe('sync engine: status', () => {
     expect(server.applied).toHaveLength(7);
     expect(store.pendingCount()).toBe(0);
     expect(engine.status().lastError).toBeNull();
+  });
+
+  it('sends no further push after one that failed, and keeps the outbox for the next cycle', async () => {
+    const { make, server, register, store } = await desk();
+    for (let i = 0; i < 5; i++) register();
+    server.pushHeads = true;
+    server.offline = true;
+    const engine = make({ pushBatch: 2 });
+    await engine.syncNow();
+    expect(server.pushes).toHaveLength(1);
+    expect(store.pendingCount()).toBe(5);
+    expect(engine.status().lastError?.kind).toBe('network');
   });
 
   it('sends one push at a time when the server gives no early head', async () => {

@@ -170,7 +170,9 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
    * person can settle.
    */
   async function pushAll(): Promise<void> {
-    type InFlight = { behind: boolean; answer: Promise<PushResponse>; sendNext: Promise<void> };
+    /** What let the next request go: this one's early head, its answer, or its failure (then none goes). */
+    type Next = 'head' | 'answer' | 'failure';
+    type InFlight = { behind: boolean; answer: Promise<PushResponse>; sendNext: Promise<Next> };
     const inFlight: InFlight[] = [];
     let lastSent = 0;
     const send = (): boolean => {
@@ -179,16 +181,19 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       if (!last) return false;
       lastSent = last.seq;
       const more = store.pendingGroups(1, undefined, lastSent).length > 0;
-      let sendNext = () => {};
-      const next = new Promise<void>((resolve) => {
+      let sendNext: (why: Next) => void = () => {};
+      const next = new Promise<Next>((resolve) => {
         sendNext = resolve;
       });
       const answer = transport.push(
         { protocolVersion: PROTOCOL_VERSION, schemaVersion: SCHEMA_VERSION, groups },
-        more ? { onSendNext: sendNext } : undefined,
+        more ? { onSendNext: () => sendNext('head') } : undefined,
       );
-      // Awaited in turn; a failure while an earlier answer is awaited must not go unhandled.
-      answer.then(sendNext, sendNext);
+      // Also handles a failure while an earlier answer is awaited (it is rethrown when awaited).
+      answer.then(
+        () => sendNext('answer'),
+        () => sendNext('failure'),
+      );
       inFlight.push({ behind: inFlight.length > 0, answer, sendNext: next });
       return true;
     };
@@ -210,8 +215,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
     for (;;) {
       if (inFlight.length === 0 && !send()) return;
       const request = inFlight[0] as InFlight;
-      await request.sendNext;
-      if (inFlight.length === 1) send();
+      if ((await request.sendNext) !== 'failure' && inFlight.length === 1) send();
       inFlight.shift();
       let response: PushResponse;
       try {
