@@ -229,6 +229,31 @@ describe.runIf(process.env.DATABASE_URL)('a push the device means to follow with
     }
   });
 
+  it('decides the groups of a device that went away after the head, and answers them as duplicates when sent again', async () => {
+    const { desk, session } = await receptionDesk();
+    const groups = registrations(desk, 1, 2);
+    const lock = await lockPatients();
+    try {
+      const res = await startPush(session, pushBody(groups), 'gzip');
+      expect(res.headers[PUSH_SEND_NEXT_HEADER]).toBe('true');
+      await untilWaiting('relation', 1);
+      res.destroy();
+      res.socket?.destroy();
+    } finally {
+      await lock.release();
+    }
+    // The push commits and its answer goes nowhere; the server is still up and answering.
+    for (let i = 0; i < 100 && (await decided(groups.map((g) => g.mutationId))) < 2; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await decided(groups.map((g) => g.mutationId))).toBe(2);
+    const again = await startPush(session, pushBody(groups), 'identity', false);
+    expect(again.statusCode).toBe(200);
+    expect((await answerOf(again)).results.map((r: { status: string }) => r.status)).toEqual([
+      'duplicate',
+      'duplicate',
+    ]);
+  });
+
   it('cuts the answer off when the push fails after its head; nothing of it is recorded, and the same groups are applied when sent again', async () => {
     const { desk, session } = await receptionDesk();
     const groups = registrations(desk, 1, 2);
