@@ -25,7 +25,7 @@ import { LEASE_MAX_SIZE, PROTOCOL_VERSION, SCHEMA_VERSION } from '@clinicdesk/sy
 import { en, en_IN, Faker } from '@faker-js/faker';
 import { sql } from 'kysely';
 import { generateClinic } from '../../apps/server/src/generator/clinic-generator';
-import { entityJsonFields, recordToRow } from '../../apps/server/src/modules/sync/sync-rows';
+import { recordToRow } from '../../apps/server/src/modules/sync/sync-rows';
 import {
   analyzeDatabase,
   type BenchDevice,
@@ -131,8 +131,9 @@ function rowsOf(groups: readonly OutboxGroup[], clinicId: string): Map<string, R
   for (const group of groups) {
     for (const op of group.ops) {
       if (op.op !== 'create') throw new Error(`Unexpected ${op.op} in the drain workload`);
-      const json = entityJsonFields(op.entity as SyncedEntityName);
-      tables.get(op.entity)?.push({ ...recordToRow(op.data, json), id: op.id, clinic_id: clinicId });
+      tables
+        .get(op.entity)
+        ?.push({ ...recordToRow(op.entity as SyncedEntityName, op.data), id: op.id, clinic_id: clinicId });
     }
   }
   return tables;

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { syncedColumns, syncedEntities, syncedEntityNames } from '@clinicdesk/domain';
+import { fieldKindOf, syncedColumns, syncedEntities, syncedEntityNames } from '@clinicdesk/domain';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLocalStore } from './local-store';
-import { buildLocalTableSpecs, columnKindOf } from './local-tables';
+import { buildLocalTableSpecs } from './local-tables';
 import { makeTempDir } from './test-support';
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -70,10 +70,10 @@ describe('the record tables', () => {
 
   it('map zod field kinds to storage kinds', () => {
     const shape = syncedEntities.prescriptionItem.schema.shape;
-    expect(columnKindOf(shape.dosePattern)).toBe('json');
-    expect(columnKindOf(shape.medicineType)).toBe('text');
-    expect(columnKindOf(shape.quantity)).toBe('integer');
-    expect(columnKindOf(syncedEntities.vitals.schema.shape.temperatureC)).toBe('real');
-    expect(columnKindOf(syncedEntities.prescription.schema.shape.admissionRecommended)).toBe('boolean');
+    expect(fieldKindOf(shape.dosePattern)).toBe('json');
+    expect(fieldKindOf(shape.medicineType)).toBe('text');
+    expect(fieldKindOf(shape.quantity)).toBe('integer');
+    expect(fieldKindOf(syncedEntities.vitals.schema.shape.temperatureC)).toBe('real');
+    expect(fieldKindOf(syncedEntities.prescription.schema.shape.admissionRecommended)).toBe('boolean');
   });
 });

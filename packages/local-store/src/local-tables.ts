@@ -92,9 +92,6 @@ const PULLED_ONLY_INDEXES: Readonly<Record<PulledOnlyTable, readonly (readonly s
   doctor_profiles: [['user_id']],
 };
 
-/** The storage kind of one zod field (wrappers such as default, nullable, optional are looked through). */
-export const columnKindOf: (schema: unknown) => ColumnKind = fieldKindOf;
-
 /** Builds a table spec from an object schema's fields. */
 export function tableSpecFromShape(
   table: string,
@@ -104,7 +101,7 @@ export function tableSpecFromShape(
   const columns = Object.entries(shape).map(([field, schema]) => ({
     field,
     column: toSnakeCase(field),
-    kind: columnKindOf(schema),
+    kind: fieldKindOf(schema),
   }));
   return { table, columns, indexes };
 }

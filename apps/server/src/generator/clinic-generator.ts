@@ -9,7 +9,7 @@ import { en, en_IN, Faker } from '@faker-js/faker';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/tables';
 import { hashPassword } from '../lib/passwords';
-import { entityJsonFields, recordToRow } from '../modules/sync/sync-rows';
+import { recordToRow } from '../modules/sync/sync-rows';
 
 /**
  * Builds a realistic clinic on the server for demos, tests and benchmarks: Indian names and mobile
@@ -427,8 +427,7 @@ async function insertRows(
   clinicId: string,
   rows: Record<string, unknown>[],
 ): Promise<void> {
-  const json = entityJsonFields(name);
-  const values = rows.map((r) => ({ ...recordToRow(r, json), clinic_id: clinicId }));
+  const values = rows.map((r) => ({ ...recordToRow(name, r), clinic_id: clinicId }));
   // Tables of the clinical schema are not in the server's typed DB interface; rows come from
   // records the registry's schemas accept (checked above).
   await (trx as unknown as AnyDb).insertInto(syncedEntities[name].table).values(values).execute();

@@ -155,18 +155,17 @@ async function insertRows(trx: TenantTransaction, table: string, rows: readonly 
   if (!first) return;
   const types = await columnTypes(trx, table);
   const names = Object.keys(first);
-  const columns = names.map(identifier).join(', ');
-  const read = names.map((name) => {
+  const read: string[] = [];
+  const declared: string[] = [];
+  for (const name of names) {
     const type = types.get(name) ?? 'text';
-    return type === 'json' || type === 'jsonb' ? `${identifier(name)}::${type}` : identifier(name);
-  });
-  const declared = names.map((name) => {
-    const type = types.get(name) ?? 'text';
-    return `${identifier(name)} ${type === 'json' || type === 'jsonb' ? 'text' : type}`;
-  });
+    const json = type === 'json' || type === 'jsonb';
+    read.push(json ? `${identifier(name)}::${type}` : identifier(name));
+    declared.push(`${identifier(name)} ${json ? 'text' : type}`);
+  }
   await trx.executeQuery(
     CompiledQuery.raw(
-      `INSERT INTO ${identifier(table)} (${columns}) SELECT ${read.join(', ')} FROM json_to_recordset($1) AS r(${declared.join(', ')})`,
+      `INSERT INTO ${identifier(table)} (${names.map(identifier).join(', ')}) SELECT ${read.join(', ')} FROM json_to_recordset($1) AS r(${declared.join(', ')})`,
       [JSON.stringify(rows)],
     ),
   );

@@ -25,7 +25,7 @@ import { clinicPeriodEnd, clinicWriteRefusal, type TenantTransaction } from '../
 import { CreateRun, type NewRow } from './push-batch';
 import { PushLookups } from './push-lookups';
 import { type EntityPolicy, syncPolicy } from './sync-policy';
-import { entityJsonFields, jsonEqual, type Row, recordToRow, rowToRecord } from './sync-rows';
+import { jsonEqual, type Row, recordToRow, rowToRecord } from './sync-rows';
 
 /**
  * Applies a device's push (DESIGN §5), all under the clinic's write lock in one transaction:
@@ -547,7 +547,7 @@ async function applyOp(ctx: PushContext, op: RowOperation): Promise<void> {
       const merged = def.schema.safeParse({ ...current, ...changed });
       if (!merged.success)
         throw new Refusal('VALIDATION_FAILED', `The ${name} change is not valid`, zodDetails(merged.error));
-      const set = recordToRow(changed, entityJsonFields(name));
+      const set = recordToRow(name, changed);
       if (Object.keys(set).length === 0) return;
       ctx.lookups.forget(def.table, op.id);
       await sql`UPDATE ${sql.table(def.table)} SET ${sql.join(
@@ -611,7 +611,7 @@ async function prepareCreate(
   const row =
     ctx.notices.length === noticesBefore
       ? checked.row
-      : { ...recordToRow(data, entityJsonFields(name)), clinic_id: ctx.clinicId };
+      : { ...recordToRow(name, data), clinic_id: ctx.clinicId };
   return { name, table: def.table, row, data };
 }
 
@@ -662,7 +662,7 @@ function checkCreate(
     if (err instanceof Refusal) return { refusal: err };
     throw err;
   }
-  return { data, row: { ...recordToRow(data, entityJsonFields(name)), clinic_id: clinicId } };
+  return { data, row: { ...recordToRow(name, data), clinic_id: clinicId } };
 }
 
 /** After a create: its patient code or queue token is taken for the rest of the request. */

@@ -22,12 +22,10 @@ export function rowToRecord(row: Row): Record<string, unknown> {
   return out;
 }
 
-const NO_FIELDS: ReadonlySet<string> = new Set();
-
 const jsonFieldsByEntity = new Map<SyncedEntityName, ReadonlySet<string>>();
 
 /** The fields of an entity whose column holds JSON (a dose pattern: slots, or the string `'sos'`). */
-export function entityJsonFields(name: SyncedEntityName): ReadonlySet<string> {
+function entityJsonFields(name: SyncedEntityName): ReadonlySet<string> {
   let fields = jsonFieldsByEntity.get(name);
   if (!fields) {
     fields = jsonFieldsOf(syncedEntities[name].schema.shape);
@@ -37,11 +35,12 @@ export function entityJsonFields(name: SyncedEntityName): ReadonlySet<string> {
 }
 
 /**
- * A wire record (or a subset of fields) as column values: snake_case, objects and arrays as JSON
- * text, and every value of a JSON field (`jsonFields`, e.g. `entityJsonFields`) as JSON text, a
- * string too: `'sos'` goes into a jsonb column as `"sos"`.
+ * A record of `entity` (or a subset of its fields) as column values: snake_case, objects and arrays
+ * as JSON text, and every value of one of the entity's JSON fields as JSON text, a string too:
+ * `'sos'` goes into a jsonb column as `"sos"`.
  */
-export function recordToRow(record: Record<string, unknown>, jsonFields = NO_FIELDS): Row {
+export function recordToRow(entity: SyncedEntityName, record: Record<string, unknown>): Row {
+  const jsonFields = entityJsonFields(entity);
   const out: Row = {};
   for (const [key, value] of Object.entries(record)) {
     const asJson =
