@@ -107,6 +107,44 @@ describe('the outbox for the sync engine', () => {
 });
 
 describe('store.recordPushResults', () => {
+  it('records decisions without waiting for the disk; local writes and everything after wait for it', async () => {
+    // The store reads its clock inside each transaction: this one notes the connection's mode then.
+    const FULL = 2;
+    const NORMAL = 1;
+    const modes: number[] = [];
+    let failing = false;
+    let watched: LocalStore | null = null;
+    const synchronous = () => Number(watched?.sqlite.pragma('synchronous', { simple: true }));
+    watched = await openReadyStore(join(temp.dir, 'modes.sqlite'), {
+      now: () => {
+        if (watched) modes.push(synchronous());
+        if (failing) throw new Error('clock failed');
+        return clock.now();
+      },
+    });
+    try {
+      const { group } = watched.write(reception, (w) => w.create('patient', patientInput(uuid(9))));
+      if (group === null) throw new Error('expected a group');
+      expect(modes.length).toBeGreaterThan(0);
+      expect(new Set(modes)).toEqual(new Set([FULL]));
+
+      modes.length = 0;
+      const applied = { mutationId: group.mutationId, seq: group.seq, status: 'applied' } as const;
+      expect(watched.recordPushResults([applied], { ackSeq: group.seq }).applied).toBe(1);
+      expect(modes.length).toBeGreaterThan(0);
+      expect(new Set(modes)).toEqual(new Set([NORMAL]));
+      expect(synchronous()).toBe(FULL);
+
+      // A recording that fails leaves the connection waiting for the disk as well.
+      failing = true;
+      expect(() => watched?.recordPushResults([applied])).toThrow('clock failed');
+      failing = false;
+      expect(synchronous()).toBe(FULL);
+    } finally {
+      await watched.close();
+    }
+  });
+
   it('drops applied groups and moves refused ones to the inbox with the full record', () => {
     const [first, second, third] = [1, 2, 3].map(registerPatient);
     if (first === undefined || second === undefined || third === undefined) throw new Error('groups');

@@ -125,14 +125,35 @@ export function recordPushResults(
   results: readonly PushGroupResult[],
   options: { readonly ackSeq?: number } = {},
 ): PushOutcome {
-  return ctx.sqlite
-    .transaction(() => {
-      const at = ctx.now().toISOString();
-      const outcome = recordDecisions(ctx, results, at);
-      ctx
-        .statement('UPDATE sync_state SET acked_seq = max(acked_seq, ?), last_push_at = ? WHERE id = 1')
-        .run(options.ackSeq ?? 0, at);
-      return outcome;
-    })
-    .immediate();
+  return withoutWaitingForDisk(ctx.sqlite, () =>
+    ctx.sqlite
+      .transaction(() => {
+        const at = ctx.now().toISOString();
+        const outcome = recordDecisions(ctx, results, at);
+        ctx
+          .statement('UPDATE sync_state SET acked_seq = max(acked_seq, ?), last_push_at = ? WHERE id = 1')
+          .run(options.ackSeq ?? 0, at);
+        return outcome;
+      })
+      .immediate(),
+  );
+}
+
+/**
+ * Runs `work` (one or more transactions) with `synchronous = NORMAL`, then returns the connection
+ * to `synchronous = FULL`, also when `work` throws.
+ *
+ * In WAL mode a NORMAL commit is written to the log without waiting for the disk: a power cut
+ * can lose it, never corrupt the file, and the next FULL commit (any local write or pull page)
+ * makes it durable with everything before it, because the log is written in order. Only what the
+ * server can tell the device again may be recorded this way: a push's decisions are answered again,
+ * as duplicates, when the lost groups are pushed again.
+ */
+function withoutWaitingForDisk<T>(sqlite: StoreContext['sqlite'], work: () => T): T {
+  sqlite.pragma('synchronous = NORMAL');
+  try {
+    return work();
+  } finally {
+    sqlite.pragma('synchronous = FULL');
+  }
 }

@@ -137,6 +137,23 @@ describe('change log', () => {
     expect((await entries(tdb.db.owner, clinicA, [kept.id]))[0]?.seq).toBe(before + 1);
   });
 
+  it('moves the entry of a row inserted again under an id that has one, and logs the rest of the statement', async () => {
+    // Rows are never deleted for good by the product; an operator's DELETE and a later insert of
+    // the same id must still leave one entry per row, at the new numbers.
+    const again = staff(clinicA, 'again');
+    await inClinic(tdb.db.app, clinicA, (trx) => trx.insertInto('users').values(again).execute());
+    await tdb.db.owner.deleteFrom('users').where('id', '=', again.id).execute();
+    const fresh = staff(clinicA, 'fresh');
+    const before = await lastSeq(clinicA);
+    await inClinic(tdb.db.app, clinicA, (trx) => trx.insertInto('users').values([again, fresh]).execute());
+
+    expect(await lastSeq(clinicA)).toBe(before + 2);
+    expect(await entries(tdb.db.owner, clinicA, [again.id, fresh.id])).toEqual([
+      { row_id: again.id, seq: before + 1, entity: 'users', version: 1, deleted: false },
+      { row_id: fresh.id, seq: before + 2, entity: 'users', version: 1, deleted: false },
+    ]);
+  });
+
   it('logs nothing for an insert of no rows', async () => {
     const before = await lastSeq(clinicA);
     await inClinic(tdb.db.app, clinicA, (trx) =>

@@ -227,7 +227,8 @@ export interface SyncGroupsTable {
   status: 'applied' | 'refused';
   code: string | null;
   message: string | null;
-  result: Json;
+  /** NULL: applied without a notice or changes (the result is then its mutation id, seq and status). */
+  result: Json | null;
   decided_at: Timestamp;
 }
 

@@ -6,6 +6,7 @@ import * as m0004 from './2026_11_28_0004_identity_audit';
 import * as m0005 from './2026_11_28_0005_sync';
 import * as m0006 from './2026_11_28_0006_totp_replay';
 import * as m0007 from './2026_12_07_0007_change_log_per_statement';
+import * as m0008 from './2026_12_07_0008_push_bookkeeping';
 
 /**
  * Every migration, in order, imported statically so the list also works inside a bundled or
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_0005_sync': m0005,
   '2026_11_28_0006_totp_replay': m0006,
   '2026_12_07_0007_change_log_per_statement': m0007,
+  '2026_12_07_0008_push_bookkeeping': m0008,
 };

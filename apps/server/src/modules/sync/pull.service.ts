@@ -297,8 +297,9 @@ function pageQuery(
     SELECT s.last_seq AS log_last_seq, (SELECT max(seq) FROM page) AS last_seq,
       (SELECT last_group_seq FROM device_sync_state
         WHERE clinic_id = ${clinicId} AND device_id = ${deviceId}) AS ack_seq,
-      (SELECT coalesce(json_agg(g.result ORDER BY g.seq), '[]'::json)
-         FROM (SELECT result, seq FROM sync_groups
+      (SELECT coalesce(json_agg(coalesce(g.result,
+            jsonb_build_object('mutationId', g.mutation_id, 'seq', g.seq, 'status', g.status)) ORDER BY g.seq), '[]'::json)
+         FROM (SELECT result, mutation_id, seq, status FROM sync_groups
                WHERE clinic_id = ${clinicId} AND device_id = ${deviceId}
                ORDER BY seq DESC LIMIT 100) g) AS decisions,
       a.count, a.changes, a.entities

@@ -169,6 +169,40 @@ describe('push', () => {
     ]);
   });
 
+  it('pulls back each decision as the push answered it; a plain applied one is kept as its columns', async () => {
+    const { clinic, receptionist } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const block = await d.lease('patient_code', '2026');
+    const plain = patient(receptionist.id, formatPatientCode(clinic.code, 2026, block.from));
+    const noticed = patient(receptionist.id, formatProvisionalPatientCode(clinic.code, 2026, uuidv7()));
+    const bad = patient(receptionist.id, formatPatientCode(clinic.code, 2026, block.from + 1));
+    const res = await d.push([plain], [noticed], [{ ...bad, data: { ...(bad.data as Op), sex: 'unknown' } }]);
+    expect(res.json.results.map((r: { status: string }) => r.status)).toEqual([
+      'applied',
+      'applied',
+      'refused',
+    ]);
+    expect(res.json.results[0]).toEqual({
+      mutationId: res.body.groups[0]?.mutationId,
+      seq: 1,
+      status: 'applied',
+    });
+    expect(res.json.results[1]).toMatchObject({ status: 'applied', code: 'CODE_REASSIGNED' });
+
+    const stored = await t.tdb.db.owner
+      .selectFrom('sync_groups')
+      .select(['seq', 'status', 'code', 'result'])
+      .where('clinic_id', '=', clinic.id)
+      .orderBy('seq')
+      .execute();
+    expect(stored).toEqual([
+      { seq: 1, status: 'applied', code: null, result: null },
+      { seq: 2, status: 'applied', code: 'CODE_REASSIGNED', result: res.json.results[1] },
+      { seq: 3, status: 'refused', code: 'VALIDATION_FAILED', result: res.json.results[2] },
+    ]);
+    expect((await d.pull()).json().decisions).toEqual(res.json.results);
+  });
+
   it('answers a retried group that was applied with a notice as a plain duplicate, not a refusal', async () => {
     const { clinic, receptionist } = await clinicWithStaff();
     const d = await device(clinic, receptionist);
