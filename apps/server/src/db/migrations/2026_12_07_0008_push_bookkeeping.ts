@@ -17,6 +17,48 @@ import { type Kysely, sql } from 'kysely';
  *   its result is then `{ mutationId, seq, status: 'applied' }`, all of which the row's columns
  *   hold. The pull rebuilds it from them. Refusals and applied groups with a notice keep their result.
  */
+
+/** The statement's new rows of one clinic as change-log entries, numbered from `first_seq`. */
+const NEW_ENTRIES = `
+  INSERT INTO change_log AS l (clinic_id, seq, entity, row_id, version, deleted, at)
+    SELECT n.clinic_id, first_seq + row_number() OVER () - 1, TG_TABLE_NAME, n.id, n.version,
+           n.deleted_at IS NOT NULL, now()
+    FROM new_rows n WHERE n.clinic_id = clinic.clinic_id`;
+
+/** Migration 0007's logging: every entry an upsert. */
+const UPSERT_ENTRIES = `${NEW_ENTRIES}
+    ON CONFLICT (clinic_id, entity, row_id) DO UPDATE
+      SET seq = EXCLUDED.seq, version = EXCLUDED.version, deleted = EXCLUDED.deleted, at = EXCLUDED.at;`;
+
+/** This migration's: a plain INSERT, the upserts only if an entry exists. */
+const LOG_NEW_ROWS = `
+  BEGIN
+    ${NEW_ENTRIES};
+  EXCEPTION WHEN unique_violation THEN
+    ${UPSERT_ENTRIES}
+  END;`;
+
+/** The statement trigger of inserts (see migration 0007), logging each clinic's rows with `log`. */
+async function trackInsertsWith(db: Kysely<any>, log: string): Promise<void> {
+  await sql
+    .raw(`
+    CREATE OR REPLACE FUNCTION sync_track_inserts() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      clinic record;
+      first_seq bigint;
+    BEGIN
+      FOR clinic IN SELECT n.clinic_id, count(*) AS rows FROM new_rows n GROUP BY n.clinic_id LOOP
+        INSERT INTO clinic_sync_state AS s (clinic_id, last_seq) VALUES (clinic.clinic_id, clinic.rows)
+          ON CONFLICT (clinic_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq
+          RETURNING s.last_seq - clinic.rows + 1 INTO first_seq;
+        ${log}
+        PERFORM pg_notify('clinicdesk_changes', clinic.clinic_id::text);
+      END LOOP;
+      RETURN NULL;
+    END $$`)
+    .execute(db);
+}
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE change_log DROP CONSTRAINT change_log_clinic_id_fkey`.execute(db);
   await sql`ALTER TABLE sync_groups DROP CONSTRAINT sync_groups_clinic_id_fkey`.execute(db);
@@ -29,56 +71,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     db,
   );
 
-  await sql`
-    CREATE OR REPLACE FUNCTION sync_track_inserts() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-      clinic record;
-      first_seq bigint;
-    BEGIN
-      FOR clinic IN SELECT n.clinic_id, count(*) AS rows FROM new_rows n GROUP BY n.clinic_id LOOP
-        INSERT INTO clinic_sync_state AS s (clinic_id, last_seq) VALUES (clinic.clinic_id, clinic.rows)
-          ON CONFLICT (clinic_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq
-          RETURNING s.last_seq - clinic.rows + 1 INTO first_seq;
-        BEGIN
-          INSERT INTO change_log (clinic_id, seq, entity, row_id, version, deleted, at)
-            SELECT n.clinic_id, first_seq + row_number() OVER () - 1, TG_TABLE_NAME, n.id, n.version,
-                   n.deleted_at IS NOT NULL, now()
-            FROM new_rows n WHERE n.clinic_id = clinic.clinic_id;
-        EXCEPTION WHEN unique_violation THEN
-          INSERT INTO change_log AS l (clinic_id, seq, entity, row_id, version, deleted, at)
-            SELECT n.clinic_id, first_seq + row_number() OVER () - 1, TG_TABLE_NAME, n.id, n.version,
-                   n.deleted_at IS NOT NULL, now()
-            FROM new_rows n WHERE n.clinic_id = clinic.clinic_id
-            ON CONFLICT (clinic_id, entity, row_id) DO UPDATE
-              SET seq = EXCLUDED.seq, version = EXCLUDED.version, deleted = EXCLUDED.deleted, at = EXCLUDED.at;
-        END;
-        PERFORM pg_notify('clinicdesk_changes', clinic.clinic_id::text);
-      END LOOP;
-      RETURN NULL;
-    END $$`.execute(db);
+  await trackInsertsWith(db, LOG_NEW_ROWS);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`
-    CREATE OR REPLACE FUNCTION sync_track_inserts() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-      clinic record;
-      first_seq bigint;
-    BEGIN
-      FOR clinic IN SELECT n.clinic_id, count(*) AS rows FROM new_rows n GROUP BY n.clinic_id LOOP
-        INSERT INTO clinic_sync_state AS s (clinic_id, last_seq) VALUES (clinic.clinic_id, clinic.rows)
-          ON CONFLICT (clinic_id) DO UPDATE SET last_seq = s.last_seq + EXCLUDED.last_seq
-          RETURNING s.last_seq - clinic.rows + 1 INTO first_seq;
-        INSERT INTO change_log AS l (clinic_id, seq, entity, row_id, version, deleted, at)
-          SELECT n.clinic_id, first_seq + row_number() OVER () - 1, TG_TABLE_NAME, n.id, n.version,
-                 n.deleted_at IS NOT NULL, now()
-          FROM new_rows n WHERE n.clinic_id = clinic.clinic_id
-          ON CONFLICT (clinic_id, entity, row_id) DO UPDATE
-            SET seq = EXCLUDED.seq, version = EXCLUDED.version, deleted = EXCLUDED.deleted, at = EXCLUDED.at;
-        PERFORM pg_notify('clinicdesk_changes', clinic.clinic_id::text);
-      END LOOP;
-      RETURN NULL;
-    END $$`.execute(db);
+  await trackInsertsWith(db, UPSERT_ENTRIES);
   await sql`
     UPDATE sync_groups
     SET result = jsonb_build_object('mutationId', mutation_id, 'seq', seq, 'status', status)
