@@ -31,7 +31,7 @@ import { errorCodeSchema } from './error-code.schema';
  * request costs a round trip, a transaction and the clinic's lock once, whatever its size); the
  * clinic's lock is then held for about a quarter of a second per request.
  */
-export const PUSH_MAX_GROUPS = 1000;
+export const PUSH_MAX_GROUPS = 2000;
 
 /**
  * Most bytes of row operations a device puts in one push request (its groups' `ops` as JSON), well

@@ -36,3 +36,9 @@ export async function holdLock(db: Kysely<DB>, take: RawBuilder<unknown>): Promi
 
 /** An exclusive lock on `patients`: every statement that reads or writes the table waits for it. */
 export const LOCK_PATIENTS = sql`LOCK TABLE patients IN ACCESS EXCLUSIVE MODE`;
+
+/**
+ * An exclusive lock on `change_log`: a push reads its clinic, decisions and codes, then waits for
+ * it in its first INSERT (whose trigger logs the new rows).
+ */
+export const LOCK_CHANGE_LOG = sql`LOCK TABLE change_log IN ACCESS EXCLUSIVE MODE`;

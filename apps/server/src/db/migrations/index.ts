@@ -7,6 +7,7 @@ import * as m0005 from './2026_11_28_0005_sync';
 import * as m0006 from './2026_11_28_0006_totp_replay';
 import * as m0007 from './2026_12_07_0007_change_log_per_statement';
 import * as m0008 from './2026_12_07_0008_push_bookkeeping';
+import * as m0009 from './2026_12_08_0009_push_begin';
 
 /**
  * Every migration, in order, imported statically so the list also works inside a bundled or
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_0006_totp_replay': m0006,
   '2026_12_07_0007_change_log_per_statement': m0007,
   '2026_12_07_0008_push_bookkeeping': m0008,
+  '2026_12_08_0009_push_begin': m0009,
 };

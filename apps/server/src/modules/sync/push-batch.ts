@@ -23,8 +23,36 @@ import type { Row } from './sync-rows';
  *   an amended prescription) exists before a later group's row refers to it.
  * - If the database refuses any of these statements, the caller rolls back to the savepoint taken
  *   before them, restores the in-memory state to `start`, and decides the run's groups one by one.
+ * - A row is not changed once it is checked (a settled patient code or queue token makes a new
+ *   row), so what the run needs of it (`rowFacts`) is worked out once, before the clinic's lock.
  */
 export type NewRow = { table: string; id: string; row: Row };
+
+/** What a run needs of a row: its unit, the values in it that could name a row, its JSON text. */
+type RowFacts = { readonly unit: string; readonly names: readonly string[]; readonly json: string };
+
+const factsByRow = new WeakMap<Row, RowFacts>();
+
+/** Row ids are UUIDs in their 36-character form, so only a value of that length can name a row. */
+const ROW_ID_LENGTH = 36;
+
+/**
+ * What the run needs of a row, worked out on first use and remembered for the row: the push does
+ * it for every create before it takes the clinic's lock, so the lock is not held for it.
+ */
+export function rowFacts(table: string, row: Row): RowFacts {
+  const known = factsByRow.get(row);
+  if (known) return known;
+  const columns = Object.keys(row);
+  const names: string[] = [];
+  for (const column of columns) {
+    const value = row[column];
+    if (column !== 'id' && typeof value === 'string' && value.length === ROW_ID_LENGTH) names.push(value);
+  }
+  const facts = { unit: `${table}\u0000${columns.join(',')}`, names, json: JSON.stringify(row) };
+  factsByRow.set(row, facts);
+  return facts;
+}
 
 export class CreateRun {
   readonly groups: MutationGroup[] = [];
@@ -65,11 +93,10 @@ export class CreateRun {
     const named = new Set<string>();
     for (const { table, id, row } of rows) {
       if (this.referenced.has(id) || named.has(id) || this.pending.has(id) || ids.has(id)) return false;
-      const unit = unitOf(table, row);
+      const { unit, names } = rowFacts(table, row);
       if (!order.includes(unit)) order.push(unit);
       const position = order.indexOf(unit);
-      for (const [column, value] of Object.entries(row)) {
-        if (column === 'id' || typeof value !== 'string') continue;
+      for (const value of names) {
         const target = this.pending.get(value)?.unit ?? ids.get(value);
         if (target === undefined) named.add(value);
         else if (order.indexOf(target) > position) return false;
@@ -84,13 +111,10 @@ export class CreateRun {
     this.groups.push(group);
     this.mutationIds.add(group.mutationId);
     for (const { table, id, row } of rows) {
-      const unit = unitOf(table, row);
+      const { unit, names } = rowFacts(table, row);
       this.pending.set(id, { table, unit });
       this.created.push({ table, id });
-      for (const [column, value] of Object.entries(row)) {
-        if (column !== 'id' && typeof value === 'string' && !this.pending.has(value))
-          this.referenced.add(value);
-      }
+      for (const value of names) if (!this.pending.has(value)) this.referenced.add(value);
       const rowsOfUnit = this.rowsByUnit.get(unit);
       if (rowsOfUnit) rowsOfUnit.rows.push(row);
       else this.rowsByUnit.set(unit, { table, rows: [row] });
@@ -118,11 +142,6 @@ export class CreateRun {
   }
 }
 
-/** A table and the columns a row of it has (in the order the row has them). */
-function unitOf(table: string, row: Row): string {
-  return `${table}\u0000${Object.keys(row).join(',')}`;
-}
-
 /** A table or column name as a quoted SQL identifier. */
 function identifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -146,7 +165,7 @@ async function columnTypes(trx: TenantTransaction, table: string): Promise<Reado
  * Inserts rows that all have the same columns into one table, with one statement that reads them
  * from one JSON parameter (`json_to_recordset`, each value read as its column's type, as a bound
  * parameter would be): PostgreSQL reads one JSON text faster than thousands of bound parameters,
- * and the server builds it with one `JSON.stringify`. The columns the rows lack are left out of the
+ * and the server joins the rows' JSON texts, made before the lock (`rowFacts`). The columns the rows lack are left out of the
  * statement, so they get their DEFAULT. A JSON column's value is its JSON text (see recordToRow),
  * read as text and cast, so text that is not JSON is refused as before.
  */
@@ -166,7 +185,7 @@ async function insertRows(trx: TenantTransaction, table: string, rows: readonly 
   await trx.executeQuery(
     CompiledQuery.raw(
       `INSERT INTO ${identifier(table)} (${names.map(identifier).join(', ')}) SELECT ${read.join(', ')} FROM json_to_recordset($1) AS r(${declared.join(', ')})`,
-      [JSON.stringify(rows)],
+      [`[${rows.map((row) => rowFacts(table, row).json).join(',')}]`],
     ),
   );
 }

@@ -11,7 +11,7 @@ import {
 } from '@clinicdesk/sync-protocol';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holdLock, LOCK_PATIENTS } from '../../testing/held-lock';
+import { holdLock, LOCK_CHANGE_LOG } from '../../testing/held-lock';
 import { createTestApp, type SignedIn, type TestApp } from '../../testing/test-app';
 
 let t: TestApp;
@@ -136,9 +136,12 @@ describe.runIf(process.env.DATABASE_URL)('a push the device means to follow with
     return JSON.parse((gzipped ? gunzipSync(bytes) : bytes).toString('utf8'));
   }
 
-  /** Holds an exclusive lock on `patients` (as the owner) until `release`: a push's INSERT waits for it. */
-  function lockPatients() {
-    return holdLock(t.tdb.db.owner, LOCK_PATIENTS);
+  /**
+   * Holds an exclusive lock on `change_log` (as the owner) until `release`: a push's INSERT waits
+   * for it, after the push has read what it decides by.
+   */
+  function lockChangeLog() {
+    return holdLock(t.tdb.db.owner, LOCK_CHANGE_LOG);
   }
 
   /** Backends of this database waiting for a lock of `kind` (`relation`: a table, `advisory`: a clinic's write lock). */
@@ -161,7 +164,7 @@ describe.runIf(process.env.DATABASE_URL)('a push the device means to follow with
   ])('says the next push may go while its groups still wait (%s), then answers them', async (_, encoding) => {
     const { desk, session } = await receptionDesk();
     const groups = registrations(desk, 1, 3);
-    const lock = await lockPatients();
+    const lock = await lockChangeLog();
     try {
       const res = await startPush(session, pushBody(groups), encoding);
       expect(res.statusCode).toBe(200);
@@ -186,7 +189,7 @@ describe.runIf(process.env.DATABASE_URL)('a push the device means to follow with
 
   it('decides a push sent after that head after the first one, never as a gap', async () => {
     const { desk, session } = await receptionDesk();
-    const lock = await lockPatients();
+    const lock = await lockChangeLog();
     try {
       const first = await startPush(session, pushBody(registrations(desk, 1, 2)), 'identity');
       expect(first.headers[PUSH_SEND_NEXT_HEADER]).toBe('true');
@@ -232,7 +235,7 @@ describe.runIf(process.env.DATABASE_URL)('a push the device means to follow with
   it('decides the groups of a device that went away after the head, and answers them as duplicates when sent again', async () => {
     const { desk, session } = await receptionDesk();
     const groups = registrations(desk, 1, 2);
-    const lock = await lockPatients();
+    const lock = await lockChangeLog();
     try {
       const res = await startPush(session, pushBody(groups), 'gzip');
       expect(res.headers[PUSH_SEND_NEXT_HEADER]).toBe('true');
@@ -257,7 +260,7 @@ describe.runIf(process.env.DATABASE_URL)('a push the device means to follow with
   it('cuts the answer off when the push fails after its head; nothing of it is recorded, and the same groups are applied when sent again', async () => {
     const { desk, session } = await receptionDesk();
     const groups = registrations(desk, 1, 2);
-    const lock = await lockPatients();
+    const lock = await lockChangeLog();
     try {
       const res = await startPush(session, pushBody(groups), 'gzip');
       expect(res.headers[PUSH_SEND_NEXT_HEADER]).toBe('true');

@@ -5,7 +5,8 @@ import {
   syncedEntities,
 } from '@clinicdesk/domain';
 import type { MutationGroup } from '@clinicdesk/sync-protocol';
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
+import type { ClinicsTable } from '../../db/tables';
 import type { TenantTransaction } from '../../plugins/tenancy.plugin';
 import { type EntityPolicy, syncPolicy } from './sync-policy';
 import type { Row } from './sync-rows';
@@ -28,6 +29,40 @@ import type { Row } from './sync-rows';
  */
 export type DecidedGroup = { status: string; code: string | null; message: string | null };
 
+/** What the groups of one push refer to (see `PushLookups.wanted`). */
+export type PushWants = {
+  readonly mutationIds: readonly string[];
+  readonly idsByTable: Map<string, Set<string>>;
+  readonly createdByTable: Map<string, Set<string>>;
+  readonly codes: Set<string>;
+  readonly dates: Set<string>;
+  readonly tokens: Set<number>;
+  readonly years: Set<string>;
+  readonly codesEdited: boolean;
+  readonly tokensEdited: boolean;
+};
+
+/** The clinic's row as a push reads it. */
+export type PushClinic = Pick<
+  Selectable<ClinicsTable>,
+  'code' | 'max_patients' | 'subscription_status' | 'trial_ends_at' | 'paid_until' | 'is_active'
+>;
+
+/** `sync_push_begin`'s answer (timestamps as JSON text). */
+type BeginRead = {
+  clinic:
+    | (Omit<PushClinic, 'trial_ends_at' | 'paid_until'> & {
+        trial_ends_at: string | null;
+        paid_until: string | null;
+      })
+    | null;
+  last_group_seq: number | string | null;
+  decided: { mutation_id: string; status: string; code: string | null; message: string | null }[];
+  codes: string[];
+  tokens: { date: string; token: number }[];
+  leases: { counter: string; scope: string; from: number; to: number }[];
+};
+
 export class PushLookups {
   private readonly rows = new Map<string, Row | null>();
   /** Ids of the request's new records, per table, not read yet. */
@@ -48,15 +83,10 @@ export class PushLookups {
   ) {}
 
   /**
-   * Reads the decisions, rows, codes, tokens and leases the groups of one push refer to: one
-   * statement for the decisions, codes, tokens and leases, and one per table for the rows.
+   * What the groups of one push refer to: worked out before the clinic's lock is taken, and read by
+   * `begin` once it is.
    */
-  static async load(
-    trx: TenantTransaction,
-    clinicId: string,
-    deviceId: string,
-    groups: readonly MutationGroup[],
-  ): Promise<PushLookups> {
+  static wanted(groups: readonly MutationGroup[]): PushWants {
     const idsByTable = new Map<string, Set<string>>();
     const createdByTable = new Map<string, Set<string>>();
     const add = (into: Map<string, Set<string>>, entity: SyncedEntityName, id: unknown) => {
@@ -106,37 +136,49 @@ export class PushLookups {
       const year = parsePatientCode(code)?.year;
       if (year !== undefined) years.add(String(year));
     }
+    return {
+      mutationIds: groups.map((g) => g.mutationId),
+      idsByTable,
+      createdByTable,
+      codes,
+      dates,
+      tokens,
+      years,
+      codesEdited,
+      tokensEdited,
+    };
+  }
 
-    const { rows: found } = await sql<{
-      decided: { mutation_id: string; status: string; code: string | null; message: string | null }[];
-      codes: string[];
-      tokens: { date: string; token: number }[];
-      leases: { counter: string; scope: string; from: number; to: number }[];
-    }>`
-      SELECT
-        (SELECT coalesce(json_agg(json_build_object(
-            'mutation_id', mutation_id, 'status', status, 'code', code, 'message', message)), '[]'::json)
-         FROM sync_groups
-         WHERE clinic_id = ${clinicId} AND mutation_id = ANY(CAST(${groups.map((g) => g.mutationId)} AS uuid[]))
-        ) AS decided,
-        (SELECT coalesce(json_agg(patient_code), '[]'::json) FROM patients
-         WHERE clinic_id = ${clinicId} AND patient_code = ANY(CAST(${[...codes]} AS text[]))
-        ) AS codes,
-        (SELECT coalesce(json_agg(json_build_object(
-            'date', to_char(visit_date, 'YYYY-MM-DD'), 'token', token_number)), '[]'::json)
-         FROM visits
-         WHERE clinic_id = ${clinicId} AND visit_date = ANY(CAST(${[...dates]} AS date[]))
-           AND token_number = ANY(CAST(${[...tokens]} AS integer[]))
-        ) AS tokens,
-        (SELECT coalesce(json_agg(json_build_object(
-            'counter', counter, 'scope', scope, 'from', from_value, 'to', to_value)), '[]'::json)
-         FROM counter_leases
-         WHERE clinic_id = ${clinicId} AND device_id = ${deviceId}
-           AND ((counter = 'patient_code' AND scope = ANY(CAST(${[...years]} AS text[])))
-             OR (counter = 'queue_token' AND scope = ANY(CAST(${[...dates]} AS text[]))))
-        ) AS leases`.execute(trx);
-    const read = found[0];
-    if (!read) throw new Error('push lookups returned no row');
+  /**
+   * Binds the clinic, takes its write lock and reads, in one round trip (`sync_push_begin`), the
+   * clinic, the device's last decided seq and the decisions, codes, tokens and leases `wants`
+   * names; then the rows it names, one statement per table.
+   */
+  static async begin(
+    trx: TenantTransaction,
+    clinicId: string,
+    deviceId: string,
+    wants: PushWants,
+  ): Promise<{ clinic: PushClinic; lastGroupSeq: number; lookups: PushLookups }> {
+    const { idsByTable, createdByTable, codes, dates, tokens, years, codesEdited, tokensEdited } = wants;
+    const wanted = JSON.stringify({
+      mutationIds: wants.mutationIds,
+      codes: [...codes],
+      dates: [...dates],
+      tokens: [...tokens],
+      years: [...years],
+    });
+    const { rows: found } = await sql<{ begun: BeginRead }>`
+      SELECT sync_push_begin(${clinicId}, ${deviceId}, ${wanted}::json) AS begun`.execute(trx);
+    const read = found[0]?.begun;
+    if (!read) throw new Error('sync_push_begin returned nothing');
+    if (!read.clinic) throw new Error(`Clinic ${clinicId} not found`);
+    if (read.last_group_seq === null) throw new Error('device_sync_state row missing');
+    const clinic: PushClinic = {
+      ...read.clinic,
+      trial_ends_at: read.clinic.trial_ends_at === null ? null : new Date(read.clinic.trial_ends_at),
+      paid_until: read.clinic.paid_until === null ? null : new Date(read.clinic.paid_until),
+    };
     const decided = new Map<string, DecidedGroup>(
       read.decided.map((r) => [r.mutation_id, { status: r.status, code: r.code, message: r.message }]),
     );
@@ -166,7 +208,7 @@ export class PushLookups {
     for (const r of read.leases) {
       lookups.leases.get(`${r.counter}/${r.scope}`)?.push({ from: Number(r.from), to: Number(r.to) });
     }
-    return lookups;
+    return { clinic, lastGroupSeq: Number(read.last_group_seq), lookups };
   }
 
   /**

@@ -22,7 +22,7 @@ import { type Insertable, type Kysely, sql } from 'kysely';
 import type { AuditEventsTable, DB } from '../../db/tables';
 import type { Caller } from '../../plugins/auth.plugin';
 import { clinicPeriodEnd, clinicWriteRefusal, type TenantTransaction } from '../../plugins/tenancy.plugin';
-import { CreateRun, type NewRow } from './push-batch';
+import { CreateRun, type NewRow, rowFacts } from './push-batch';
 import { PushLookups } from './push-lookups';
 import { type EntityPolicy, syncPolicy } from './sync-policy';
 import { jsonEqual, type Row, recordToRow, rowToRecord } from './sync-rows';
@@ -112,42 +112,20 @@ export async function applyPush(
   // The checks a create needs nothing but itself for run before the lock, while the clinic's lock
   // may still be held by the request ahead of this one.
   const checked = checkCreates(caller.clinicId, groups, clock());
+  const wants = PushLookups.wanted(groups);
   return db.transaction().execute(async (trx) => {
     const clinicId = caller.clinicId;
-    // Bind the clinic and take its write lock in one round trip (as `inClinic` with `lock` does in two).
-    await sql`SELECT set_config('app.clinic_id', ${clinicId}, true), pg_advisory_xact_lock(hashtextextended(${clinicId}, 7))`.execute(
-      trx,
-    );
+    // Binds the clinic, takes its write lock and reads the clinic, the device's last decided seq
+    // (its state row created on its first push) and what the groups refer to, in one round trip.
+    const { clinic, lastGroupSeq, lookups } = await PushLookups.begin(trx, clinicId, caller.deviceId, wants);
     const now = clock();
-    const clinic = await trx
-      .selectFrom('clinics')
-      .select(['code', 'max_patients', 'subscription_status', 'trial_ends_at', 'paid_until', 'is_active'])
-      .where('id', '=', clinicId)
-      .executeTakeFirstOrThrow();
     const writeRefusal = clinicWriteRefusal(clinic, now);
     if (writeRefusal?.code === 'CLINIC_SUSPENDED') throw writeRefusal;
     const writable = writeRefusal === null;
     // Writes made offline under a valid lease, before a trial or paid period ended, still count.
     const writableUntil = clinicPeriodEnd(clinic);
-
-    // The device's last decided seq, its row created on its first push (an insert that found the
-    // row returns nothing, and the select then sees it: both read the same snapshot).
-    const { rows: stateRows } = await sql<{ last_group_seq: number }>`
-      WITH created AS (
-        INSERT INTO device_sync_state (clinic_id, device_id) VALUES (${clinicId}, ${caller.deviceId})
-        ON CONFLICT (clinic_id, device_id) DO NOTHING
-        RETURNING last_group_seq)
-      SELECT last_group_seq FROM created
-      UNION ALL
-      SELECT last_group_seq FROM device_sync_state WHERE clinic_id = ${clinicId} AND device_id = ${caller.deviceId}`.execute(
-      trx,
-    );
-    const state = stateRows[0];
-    if (!state) throw new Error('device_sync_state row missing');
-    let ackSeq = Number(state.last_group_seq);
+    let ackSeq = lastGroupSeq;
     onLocked?.();
-
-    const lookups = await PushLookups.load(trx, clinicId, caller.deviceId, groups);
     const ctx: PushContext = {
       trx,
       clinicId,
@@ -657,7 +635,10 @@ function checkCreate(
     if (err instanceof Refusal) return { refusal: err };
     throw err;
   }
-  return { data, row: { ...recordToRow(name, data), clinic_id: clinicId } };
+  const row = { ...recordToRow(name, data), clinic_id: clinicId };
+  // What a run needs of the row, worked out now rather than under the lock.
+  rowFacts(syncedEntities[name].table, row);
+  return { data, row };
 }
 
 /** After a create: its patient code or queue token is taken for the rest of the request. */
