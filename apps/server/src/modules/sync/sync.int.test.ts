@@ -696,6 +696,27 @@ describe('push of new records written together', () => {
       .execute();
   }
 
+  it('writes text with quotes, backslashes and other scripts as typed, and decides each group once', async () => {
+    const { clinic, receptionist } = await clinicWithStaff();
+    const d = await device(clinic, receptionist);
+    const next = await leased(d);
+    const names = ["D'Souza", 'C:\\clinic\\', 'रमेश "Ramesh" पाटील', "O''Brien \\' end"];
+    const ops = names.map((lastName) => next.patient({ lastName }));
+    const res = await d.push(...ops.map((op) => [op]));
+    expect(res.json.results.map((r: { status: string }) => r.status)).toEqual(names.map(() => 'applied'));
+    const { rows } = await sql<{ id: string; last_name: string }>`
+      SELECT id, last_name FROM patients WHERE clinic_id = ${clinic.id}`.execute(t.tdb.db.owner);
+    expect(new Map(rows.map((r) => [r.id, r.last_name]))).toEqual(
+      new Map(ops.map((op, i) => [op.id, names[i]])),
+    );
+    const decided = await t.tdb.db.owner
+      .selectFrom('sync_groups')
+      .select('seq')
+      .where('clinic_id', '=', clinic.id)
+      .execute();
+    expect(decided).toHaveLength(names.length);
+  });
+
   it('applies registrations and check-ins without notices, logs each row once and audits every group', async () => {
     const { clinic, receptionist, doctor } = await clinicWithStaff();
     const d = await device(clinic, receptionist);
