@@ -225,6 +225,11 @@ describe('desktop reception', () => {
 
   it('keeps working while the server is down and syncs when it is back', async () => {
     const desk = new DeskPage(a.page);
+    // The earlier steps' changes are on the server once it has them, but this desk may not have had
+    // the answer yet: wait for it, so the count below is of this step's changes only.
+    await expect
+      .poll(() => desk.pendingCount().textContent(), { timeout: 15_000 })
+      .toBe('0 changes waiting to sync');
     await server.stop();
     await desk.openRegistration();
     await desk.fillPatient({
