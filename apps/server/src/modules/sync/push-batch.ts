@@ -165,9 +165,9 @@ async function columnTypes(trx: TenantTransaction, table: string): Promise<Reado
  * Inserts rows that all have the same columns into one table, with one statement that reads them
  * from one JSON parameter (`json_to_recordset`, each value read as its column's type, as a bound
  * parameter would be): PostgreSQL reads one JSON text faster than thousands of bound parameters,
- * and the server joins the rows' JSON texts, made before the lock (`rowFacts`). The columns the rows lack are left out of the
- * statement, so they get their DEFAULT. A JSON column's value is its JSON text (see recordToRow),
- * read as text and cast, so text that is not JSON is refused as before.
+ * and the server joins the rows' JSON texts, made before the lock (`rowFacts`). The columns the
+ * rows lack are left out of the statement, so they get their DEFAULT. A JSON column's value is its
+ * JSON text (see recordToRow), read as text and cast, so text that is not JSON is refused as before.
  */
 async function insertRows(trx: TenantTransaction, table: string, rows: readonly Row[]): Promise<void> {
   const first = rows[0];

@@ -56,7 +56,7 @@ type BeginRead = {
         paid_until: string | null;
       })
     | null;
-  last_group_seq: number | string | null;
+  last_group_seq: number | null;
   decided: { mutation_id: string; status: string; code: string | null; message: string | null }[];
   codes: string[];
   tokens: { date: string; token: number }[];
@@ -208,7 +208,7 @@ export class PushLookups {
     for (const r of read.leases) {
       lookups.leases.get(`${r.counter}/${r.scope}`)?.push({ from: Number(r.from), to: Number(r.to) });
     }
-    return { clinic, lastGroupSeq: Number(read.last_group_seq), lookups };
+    return { clinic, lastGroupSeq: read.last_group_seq, lookups };
   }
 
   /**
