@@ -34,8 +34,11 @@ export async function holdLock(db: Kysely<DB>, take: RawBuilder<unknown>): Promi
   };
 }
 
-/** An exclusive lock on `patients`: every statement that reads or writes the table waits for it. */
-export const LOCK_PATIENTS = sql`LOCK TABLE patients IN ACCESS EXCLUSIVE MODE`;
+/**
+ * An exclusive lock on `sync_groups`: a pull's page statement, which reads the device's recent
+ * decisions, waits for it; reading where the page ends does not.
+ */
+export const LOCK_SYNC_GROUPS = sql`LOCK TABLE sync_groups IN ACCESS EXCLUSIVE MODE`;
 
 /**
  * An exclusive lock on `change_log`: a push reads its clinic, decisions and codes, then waits for

@@ -12,7 +12,7 @@ import {
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GenerateResult, generateClinic } from '../../generator/clinic-generator';
-import { holdLock, LOCK_PATIENTS } from '../../testing/held-lock';
+import { holdLock, LOCK_SYNC_GROUPS } from '../../testing/held-lock';
 import { type PulledBody, readPullBody } from '../../testing/pull-body';
 import { createTestApp, type SignedIn, type TestApp } from '../../testing/test-app';
 import { rowToRecord, type WireColumn, wireRecordSql, wireRunRowSql } from './sync-rows';
@@ -182,6 +182,84 @@ describe('pull pages written as JSON by PostgreSQL', () => {
     },
   );
 
+  it.each([
+    ['change runs', PROTOCOL_VERSION],
+    ['change objects', PULL_RUNS_SINCE_VERSION - 1],
+  ])(
+    'leaves out entries of a table that does not reach devices wherever they fall on a page, as %s (protocol %i)',
+    async (_format, protocolVersion) => {
+      const owner = t.tdb.db.owner;
+      const clinic = await generateClinic(owner, { patients: 2, seed: 21 });
+      // A tracked table no device receives (the server keeps such rows to itself).
+      await sql`
+        CREATE TABLE IF NOT EXISTS server_only_rows (
+          clinic_id uuid NOT NULL, id uuid NOT NULL, version bigint NOT NULL DEFAULT 0,
+          created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(),
+          deleted_at timestamptz, PRIMARY KEY (clinic_id, id))`.execute(owner);
+      await sql`
+        SELECT enable_sync_tracking('server_only_rows')
+        WHERE NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'sync_track_insert'
+                          AND tgrelid = 'server_only_rows'::regclass)`.execute(owner);
+      const hidden = (n: number) =>
+        sql`INSERT INTO server_only_rows (clinic_id, id)
+            SELECT ${clinic.clinicId}, gen_random_uuid() FROM generate_series(1, ${n}::int)`.execute(owner);
+      // The log ends: 3 hidden entries, a patient, 2 hidden, a visit, 4 hidden.
+      await hidden(3);
+      await sql`UPDATE patients SET city = 'Pune' WHERE clinic_id = ${clinic.clinicId}
+                AND id = (SELECT id FROM patients WHERE clinic_id = ${clinic.clinicId} ORDER BY id LIMIT 1)`.execute(
+        owner,
+      );
+      await hidden(2);
+      await sql`UPDATE visits SET purpose = 'Review' WHERE clinic_id = ${clinic.clinicId}
+                AND id = (SELECT id FROM visits WHERE clinic_id = ${clinic.clinicId} ORDER BY id LIMIT 1)`.execute(
+        owner,
+      );
+      await hidden(4);
+      const log = await sql<{ seq: number; entity: string }>`
+        SELECT seq, entity FROM change_log WHERE clinic_id = ${clinic.clinicId} ORDER BY seq`.execute(owner);
+      const h = 'server_only_rows';
+      expect(log.rows.slice(-11).map((r) => r.entity)).toEqual([
+        h,
+        h,
+        h,
+        'patients',
+        h,
+        h,
+        'visits',
+        h,
+        h,
+        h,
+        h,
+      ]);
+      const expected = log.rows.filter((r) => r.entity !== 'server_only_rows').map((r) => r.seq);
+      const session = await signInAs(clinic, 'receptionist');
+      // Every page size from 1 to 7: pages that start, end or consist of hidden entries.
+      for (let limit = 1; limit <= 7; limit++) {
+        const pages = await pullAll(session, limit, protocolVersion);
+        expect(pages.flatMap((p) => p.body.changes.map((c) => c.seq))).toEqual(expected);
+        expect(pages.at(-1)?.body.nextCursor).toBe(log.rows.at(-1)?.seq);
+      }
+    },
+  );
+
+  it('refuses a page one of whose entries has lost its row, rather than send the page without it', async () => {
+    const owner = t.tdb.db.owner;
+    const clinic = await generateClinic(owner, { patients: 2, seed: 22 });
+    // Rows are never deleted for good; one that is anyway leaves its log entry without a row.
+    await sql`DELETE FROM prescription_items WHERE clinic_id = ${clinic.clinicId}
+              AND id = (SELECT id FROM prescription_items WHERE clinic_id = ${clinic.clinicId} ORDER BY id LIMIT 1)`.execute(
+      owner,
+    );
+    const session = await signInAs(clinic, 'receptionist');
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/sync/pull?cursor=0&limit=5000&protocolVersion=${PROTOCOL_VERSION}&schemaVersion=${SCHEMA_VERSION}`,
+      headers: session.headers,
+    });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('"runs"');
+  });
+
   it("states each page's end in its headers, equal to the body", async () => {
     const clinic = await generateClinic(t.tdb.db.owner, { patients: 2, seed: 3 });
     const session = await signInAs(clinic, 'doctor');
@@ -253,7 +331,6 @@ describe('pull pages written as JSON by PostgreSQL', () => {
       t.tdb.db.owner,
     );
     expect(Object.entries(JSON.parse(rows[0]?.json ?? 'null'))).toEqual(Object.entries(expected));
-    // The same values as a change run's row: in column order, under the run's field names.
     // The same values as a change run's row, under the run's field names (text columns last).
     const runRow = wireRunRowSql('t', columns, [{ literal: '[' }]);
     const values = await sql<{ json: string }>`
@@ -297,11 +374,11 @@ describe.runIf(process.env.DATABASE_URL)('the head of a page with more pages aft
   }
 
   /**
-   * Holds an exclusive lock on `patients` (as the owner) until `release`: a page statement, which
-   * reads every table that reaches devices, waits for it; reading where a page ends does not.
+   * Holds an exclusive lock on `sync_groups` (as the owner) until `release`: a page statement,
+   * which reads the device's recent decisions, waits for it; reading where a page ends does not.
    */
-  function lockPatients() {
-    return holdLock(t.tdb.db.owner, LOCK_PATIENTS);
+  function lockDecisions() {
+    return holdLock(t.tdb.db.owner, LOCK_SYNC_GROUPS);
   }
 
   /** Backends of this database waiting for a lock while running a page statement. */
@@ -333,7 +410,7 @@ describe.runIf(process.env.DATABASE_URL)('the head of a page with more pages aft
       const session = await signInAs(clinic, 'receptionist');
       const [first] = await pullAll(session, 5);
       if (!first) throw new Error('no page');
-      const lock = await lockPatients();
+      const lock = await lockDecisions();
       try {
         const res = await startPull(session, 0, 5, encoding);
         expect(res.statusCode).toBe(200);
@@ -362,7 +439,7 @@ describe.runIf(process.env.DATABASE_URL)('the head of a page with more pages aft
     const clinic = await generateClinic(t.tdb.db.owner, { patients: 3, seed: 12 });
     const session = await signInAs(clinic, 'receptionist');
     const [first] = await pullAll(session, 5);
-    const lock = await lockPatients();
+    const lock = await lockDecisions();
     try {
       const res = await startPull(session, 0, 5, 'gzip');
       expect(res.statusCode).toBe(200);
@@ -387,7 +464,7 @@ describe.runIf(process.env.DATABASE_URL)('the head of a page with more pages aft
       const clinic = await generateClinic(t.tdb.db.owner, { patients: 3, seed: 14 });
       const session = await signInAs(clinic, 'receptionist');
       const [first] = await pullAll(session, 5);
-      const lock = await lockPatients();
+      const lock = await lockDecisions();
       try {
         const res = await startPull(session, 0, 5, encoding);
         expect(res.headers[PULL_HAS_MORE_HEADER]).toBe('true');
@@ -417,7 +494,7 @@ describe.runIf(process.env.DATABASE_URL)('the head of a page with more pages aft
     // The app's clock moves a minute on, so the time recorded is this test's pulls' own.
     t.clock.advance(60_000);
     const pulledAt = t.clock.now.getTime();
-    const lock = await lockPatients();
+    const lock = await lockDecisions();
     let answers: IncomingMessage[];
     try {
       answers = await Promise.all(

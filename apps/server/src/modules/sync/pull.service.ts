@@ -12,7 +12,7 @@ import {
 } from '../../plugins/tenancy.plugin';
 import { recordClinicEvent } from '../audit/audit.repository';
 import { clinicUsage } from '../capacity/capacity.service';
-import { wireRecordSql, wireRunRowSql } from './sync-rows';
+import { quoteLiteral, wireRecordSql, wireRunRowSql } from './sync-rows';
 
 /**
  * Pull (DESIGN §5): the clinic's changes after a cursor, in one snapshot transaction so a page is a
@@ -67,16 +67,19 @@ export function pullResponseBody(page: PulledPage): string {
 }
 
 /**
- * A table whose rows reach devices: its wire entity name, the SQL of a change's JSON (entry `k`,
- * row `t`) as a record's (protocol 1) and as a run's row, and the head of its runs.
+ * A table whose rows reach devices: its wire entity name and the SQL of a change's JSON (entry `k`,
+ * row `t`) as a record's (protocol 1) and as a run's row.
  */
 interface WireTable {
   readonly entity: string;
   readonly recordSql: string;
-  /** `[seq,version,"op",…values]` of entry `k` and row `t`, in one `concat`. */
+  /**
+   * `[seq,version,"op",…values]` of entry `k` and row `t` in one `concat`, after what comes before
+   * it in the page's text: `,` within a run; at a run's start the run's head
+   * (`{"entity":…,"fields":[…],"rows":[`), after `]},` when a run came before it (`first` is the
+   * page's first run, see `pageQuery`). The page's text is these, in seq order, and a closing `]}`.
+   */
   readonly runRowSql: string;
-  /** `{"entity":…,"fields":[…],"rows":[`: what a run of this table's changes starts with. */
-  readonly runHead: string;
 }
 
 /**
@@ -143,7 +146,12 @@ async function loadWireTables(trx: TenantTransaction): Promise<ReadonlyMap<strin
       .filter((r) => r.table_name === wire.table && (wire.columns === null || wire.columns.includes(r.name)))
       .map((r) => ({ name: r.name, type: r.type, nullable: r.nullable }));
     if (columns.length === 0) continue;
+    const fields = wireRunRowSql('t', columns, []).fields;
+    const runHead = `{"entity":${JSON.stringify(wire.entity)},"fields":${JSON.stringify(fields)},"rows":[`;
     const runRow = wireRunRowSql('t', columns, [
+      {
+        sql: `CASE WHEN NOT k.starts THEN ',' WHEN k.run = (SELECT run FROM first) THEN ${quoteLiteral(runHead)} ELSE ${quoteLiteral(`]},${runHead}`)} END`,
+      },
       { literal: '[' },
       { sql: 'k.seq' },
       { literal: ',' },
@@ -156,7 +164,6 @@ async function loadWireTables(trx: TenantTransaction): Promise<ReadonlyMap<strin
       entity: wire.entity,
       recordSql: wireRecordSql('t', columns),
       runRowSql: runRow.sql,
-      runHead: `{"entity":${JSON.stringify(wire.entity)},"fields":${JSON.stringify(runRow.fields)},"rows":[`,
     });
   }
   return out;
@@ -167,6 +174,8 @@ interface PageBounds {
   min_seq: number | null;
   last_seq: number | null;
   has_more: boolean;
+  /** The tables the page's entries name; NULL for an empty page. */
+  tables: string[] | null;
 }
 
 /** What the page statement returns: the page's end, its changes as JSON text, and the device's state. */
@@ -175,8 +184,10 @@ interface PageRead {
   last_seq: number | null;
   ack_seq: number | null;
   decisions: GroupDecision[];
+  /** Changes written: one per entry of `entities`, unless an entry's row could not be read. */
   count: number;
   changes: string | null;
+  /** The page's entries per entity, of the tables that reach devices. */
   entities: Record<string, number> | null;
 }
 
@@ -194,7 +205,10 @@ export function pullFormatFor(protocolVersion: number): PullFormat {
 /** A change's op from its log entry `k`: a tombstone, a row's first version, or a later one. */
 const ROW_OP_SQL = "CASE WHEN k.deleted THEN 'delete' WHEN k.version <= 1 THEN 'create' ELSE 'update' END";
 
-/** The page's change texts, one row per change: its seq, run, wire entity name and JSON text. */
+/**
+ * The page's change texts, one row per change: its seq and its JSON text (a run's row with what
+ * comes before it, or a change object). One UNION ALL branch per table of the page.
+ */
 function changeBranches(tables: ReadonlyMap<string, WireTable>, format: PullFormat) {
   const branches = [...tables].map(([table, wire]) => {
     const change =
@@ -203,45 +217,37 @@ function changeBranches(tables: ReadonlyMap<string, WireTable>, format: PullForm
         : sql`concat('{"seq":', k.seq, ${sql.lit(`,"entity":${JSON.stringify(wire.entity)},"id":"`)}, k.row_id,
             '","version":', greatest(k.version, 1), ',"op":"', ${sql.raw(ROW_OP_SQL)}, '","data":', ${sql.raw(wire.recordSql)}, '}')`;
     return sql`
-      SELECT k.seq, k.run, ${sql.lit(wire.entity)} AS entity, ${change} AS change
+      SELECT k.seq, ${change} AS change
       FROM page k JOIN ${sql.table(table)} t ON t.clinic_id = k.clinic_id AND t.id = k.row_id
       WHERE k.entity = ${sql.lit(table)}`;
   });
   return branches.length > 0
     ? sql.join(branches, sql`\nUNION ALL\n`)
-    : sql`SELECT NULL::bigint AS seq, NULL::bigint AS run, NULL::text AS entity, NULL::text AS change WHERE false`;
+    : sql`SELECT NULL::bigint AS seq, NULL::text AS change WHERE false`;
 }
 
 /**
- * The page's count, text and changes per entity, in one pass over its changes (read once, never
- * materialized: a page's text would spill to disk). Runs: the changes are grouped by run (a run
- * is a stretch of consecutive entries of one entity, numbered in the page CTE), each run's rows
- * joined in seq order under the run's head (`{"entity":…,"fields":[…],"rows":[`).
+ * The page's count and text in one pass over its changes (never materialized: a page's text would
+ * spill to disk), one `string_agg` in seq order: each run row carries what comes before it in the
+ * text (see `WireTable.runRowSql`), so the runs need no grouping of their own; the text of runs
+ * ends with the last run's `]}`. The changes per entity are counted from the page's entries.
  */
 function pageAggregate(tables: ReadonlyMap<string, WireTable>, format: PullFormat) {
-  if (format === 'changes') {
-    return sql`
-      SELECT count(*)::int AS count, string_agg(change, ',' ORDER BY seq) AS changes,
-        (SELECT json_object_agg(entity, n)
-           FROM (SELECT entity, count(*)::int AS n FROM unnest(array_agg(c.entity)) AS entity GROUP BY entity) e
-        ) AS entities
-      FROM changes c`;
-  }
-  const heads =
+  const text =
+    format === 'runs'
+      ? sql`string_agg(change, '' ORDER BY seq) || ']}'`
+      : sql`string_agg(change, ',' ORDER BY seq)`;
+  const names =
     tables.size > 0
-      ? sql.join([...tables.values()].map((wire) => sql`(${sql.lit(wire.entity)}, ${sql.lit(wire.runHead)})`))
+      ? sql.join([...tables].map(([table, wire]) => sql`(${sql.lit(table)}, ${sql.lit(wire.entity)})`))
       : sql`(NULL::text, NULL::text)`;
   return sql`
-    SELECT coalesce(sum(r.n), 0)::int AS count,
-      string_agg(concat(h.head, r.rows, ']}'), ',' ORDER BY r.run) AS changes,
-      (SELECT json_object_agg(entity, n)
-         FROM (SELECT entity, sum(n)::int AS n FROM unnest(array_agg(r.entity), array_agg(r.n)) AS e(entity, n)
-               GROUP BY entity) e
+    SELECT count(*)::int AS count, ${text} AS changes,
+      (SELECT json_object_agg(w.entity, e.n)
+         FROM (SELECT entity, count(*)::int AS n FROM page GROUP BY entity) e
+         JOIN (VALUES ${names}) AS w(tbl, entity) ON w.tbl = e.entity
       ) AS entities
-    FROM (
-      SELECT run, entity, count(*)::int AS n, string_agg(change, ',' ORDER BY seq) AS rows
-      FROM changes GROUP BY run, entity
-    ) r JOIN (VALUES ${heads}) AS h(entity, head) ON h.entity = r.entity`;
+    FROM changes`;
 }
 
 /**
@@ -254,25 +260,26 @@ function boundsQuery(page: { clinicId: string; cursor: number; limit: number }) 
   const { clinicId, cursor, limit } = page;
   return sql<PageBounds>`
     SELECT (SELECT min_seq FROM clinic_sync_state WHERE clinic_id = ${clinicId}) AS min_seq,
-      b.last_seq,
+      b.last_seq, b.tables,
       -- The first entry after the page, found through the (clinic_id, seq) index (an EXISTS here
       -- was planned as a sequential scan from the log's start, slower with every page).
       (SELECT c.seq FROM change_log c
         WHERE c.clinic_id = ${clinicId} AND c.seq > b.last_seq
         ORDER BY c.seq LIMIT 1) IS NOT NULL AS has_more
     FROM (
-      SELECT max(seq) AS last_seq FROM (
-        SELECT seq FROM change_log WHERE clinic_id = ${clinicId} AND seq > ${cursor} ORDER BY seq LIMIT ${limit}
+      SELECT max(seq) AS last_seq, array_agg(DISTINCT entity) AS tables FROM (
+        SELECT seq, entity FROM change_log WHERE clinic_id = ${clinicId} AND seq > ${cursor} ORDER BY seq LIMIT ${limit}
       ) e
     ) b`;
 }
 
 /**
  * One statement for the whole page: the entries after the cursor, their rows as JSON text in seq
- * order (one UNION ALL branch per table that reaches devices; an entry whose row cannot be read
- * is left out), the log's last seq, the device's ack seq and recent decisions. It only reads: the
- * pulls of one device overlap (the device asks for the next page once it knows where this one
- * ends), and a write here would make them wait for each other's snapshots.
+ * order (one UNION ALL branch per table of `tables`, the page's tables that reach devices; an
+ * entry of another table is left out), the log's last seq, the device's ack seq and recent
+ * decisions. It only reads: the pulls of one device overlap (the device asks for the next page
+ * once it knows where this one ends), and a write here would make them wait for each other's
+ * snapshots.
  */
 function pageQuery(
   page: { clinicId: string; deviceId: string; cursor: number; limit: number },
@@ -280,10 +287,12 @@ function pageQuery(
   format: PullFormat,
 ) {
   const { clinicId, deviceId, cursor, limit } = page;
+  const pageTables =
+    tables.size > 0 ? sql.join([...tables.keys()].map((table) => sql.lit(table))) : sql`NULL::text`;
   return sql<PageRead>`
     WITH page AS MATERIALIZED (
       -- Each entry numbered by its run: a new run starts where the entity changes.
-      SELECT clinic_id, seq, entity, row_id, version, deleted,
+      SELECT clinic_id, seq, entity, row_id, version, deleted, starts,
         count(*) FILTER (WHERE starts) OVER (ORDER BY seq) AS run
       FROM (
         SELECT e.*, e.entity IS DISTINCT FROM lag(e.entity) OVER (ORDER BY e.seq) AS starts
@@ -293,6 +302,8 @@ function pageQuery(
         ) e
       ) w
     ),
+    -- The page's first run of a table that reaches devices: the one whose head opens the text.
+    first AS (SELECT min(run) AS run FROM page WHERE entity IN (${pageTables})),
     changes AS (${changeBranches(tables, format)})
     SELECT s.last_seq AS log_last_seq, (SELECT max(seq) FROM page) AS last_seq,
       (SELECT last_group_seq FROM device_sync_state
@@ -387,12 +398,20 @@ async function readPage(
       }
       const nextCursor = bounds.last_seq ?? Math.max(cursor, 0);
       onHead?.({ nextCursor, hasMore: bounds.has_more });
-      const query = pageQuery({ clinicId, deviceId: caller.deviceId, cursor, limit }, wireTables, format);
+      // The statement has a branch only for the tables the page names (a page of one download
+      // names one or two): less to plan and to read than every table's.
+      const named = new Set(bounds.tables);
+      const pageTables = new Map([...wireTables].filter(([table]) => named.has(table)));
+      const query = pageQuery({ clinicId, deviceId: caller.deviceId, cursor, limit }, pageTables, format);
       const read = (await query.execute(trx)).rows[0];
       if (!read) throw new Error('The page statement returned no row');
       // One snapshot: the page ends where its bounds said. Anything else would break the head's promise.
       if ((read.last_seq ?? Math.max(cursor, 0)) !== nextCursor)
         throw new Error(`The page ends at ${read.last_seq}, its bounds said ${nextCursor}`);
+      // Every entry's row is read (rows are never deleted for good): a row missing would leave a
+      // run without its head, so the page is refused rather than sent malformed.
+      const entries = Object.values(read.entities ?? {}).reduce((sum, n) => sum + n, 0);
+      if (read.count !== entries) throw new Error(`The page's ${entries} entries have ${read.count} rows`);
       const usage = await deps.cache.usage(clinicId, read.log_last_seq ?? 0, () =>
         clinicUsage(trx, clinicId),
       );

@@ -77,7 +77,7 @@ export function quoteIdent(name: string): string {
 }
 
 /** `'text'` with inner quotes doubled: a PostgreSQL string literal. */
-function quoteLiteral(text: string): string {
+export function quoteLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
