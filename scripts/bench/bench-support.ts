@@ -3,8 +3,11 @@
  * percentiles, `BENCH_SCALE`, a real server on a fresh PostgreSQL database, devices wired as the
  * desktop wires them, and the patient-search query mix with its raw FTS5 baseline.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalStore, openLocalStore, patientMatchExpression } from '@clinicdesk/local-store';
@@ -93,15 +96,7 @@ export async function benchServer() {
   const database = { kind: 'postgres', url: url.toString(), appUrl: deriveAppUrl(url.toString()) } as const;
   const db = await openDatabase(database);
   await migrateToLatest(db.owner);
-  const config = {
-    ...loadConfig({
-      NODE_ENV: 'test',
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
-      BODY_LIMIT_BYTES: String(64 * 1024 * 1024),
-    }),
-    database,
-  };
+  const config = { ...loadConfig(BENCH_SERVER_ENV), database };
   const app = await buildApp({ config, db, logger: false });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
@@ -121,6 +116,68 @@ export async function benchServer() {
 }
 
 export type BenchServer = Awaited<ReturnType<typeof benchServer>>;
+
+/** The settings of a benchmark's server: no rate limits to speak of, room for large pushes. */
+const BENCH_SERVER_ENV = {
+  NODE_ENV: 'test',
+  RATE_LIMIT_PER_MINUTE: '1000000',
+  LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+  BODY_LIMIT_BYTES: String(64 * 1024 * 1024),
+};
+
+/** A TCP port free on loopback a moment ago. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const address = probe.address();
+  probe.close();
+  if (address === null || typeof address === 'string') throw new Error('No port for the server');
+  return address.port;
+}
+
+/**
+ * `server`'s database served by the production server in a Node process of its own
+ * (`apps/server/src/server.ts`, the settings of `benchServer`), as a clinic's device meets it: the
+ * device's thread then does only the device's work, where in one process it also ran the server's
+ * (reading each page from PostgreSQL, encoding and sending it). Resolves once the server answers.
+ */
+export async function serverProcess(server: BenchServer): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/server.ts'], {
+    env: {
+      ...process.env,
+      ...BENCH_SERVER_ENV,
+      DATABASE_URL: server.databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'silent',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const url = `http://127.0.0.1:${port}`;
+  for (let waited = 0; ; waited += 100) {
+    if (child.exitCode !== null) throw new Error(`The server process exited with code ${child.exitCode}`);
+    const ok = await fetch(`${url}/health`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (waited > 60_000) {
+      child.kill();
+      throw new Error('The server process did not answer within a minute');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    async close() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
 
 /**
  * Refreshes the planner's statistics after a bulk load, as autovacuum does on a running server.

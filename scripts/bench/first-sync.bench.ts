@@ -3,10 +3,11 @@
  *
  * The clinic is built on the server by the data generator (full scale: 100k patients, 200k visits
  * with vitals, notes and diagnoses, 200k prescriptions with 600k items, 100k lab orders with
- * results) and the database's statistics are refreshed as autovacuum would. A device registers,
- * is approved and signs in over HTTP, then its real sync engine (HTTP transport, gzip, the
- * desktop's page size unless BENCH_PULL_LIMIT says otherwise) pulls every page into a real local
- * store. Timed: from the first pull request until the store is bootstrapped.
+ * results) and the database's statistics are refreshed as autovacuum would. The production server
+ * serves it from a Node process of its own (`BENCH_SERVER=in-process`: from this process). A device
+ * registers, is approved and signs in over HTTP, then its real sync engine (HTTP transport, gzip,
+ * the desktop's page size unless BENCH_PULL_LIMIT says otherwise) pulls every page into a real
+ * local store. Timed: from the first pull request until the store is bootstrapped.
  *
  * Baseline, same process: the same rows (read back from the synced device) inserted with the
  * fastest plain better-sqlite3 code — one prepared INSERT per table, values in column order, one
@@ -30,6 +31,7 @@ import {
   progress,
   report,
   scaled,
+  serverProcess,
   syncOnce,
   tempDir,
   timed,
@@ -72,6 +74,7 @@ export async function run(): Promise<void> {
   const pullLimit = process.env.BENCH_PULL_LIMIT ? Number(process.env.BENCH_PULL_LIMIT) : undefined;
   const server = await benchServer();
   const temp = tempDir('clinicdesk-first-sync-');
+  let remote: Awaited<ReturnType<typeof serverProcess>> | null = null;
   try {
     progress(`generating a clinic of ${patients} patients on PostgreSQL`);
     let shown = 0;
@@ -88,10 +91,14 @@ export async function run(): Promise<void> {
     if (!receptionist) throw new Error('The generator made no receptionist');
     await analyzeDatabase(server);
 
+    // The server in a process of its own, as a device meets it; BENCH_SERVER=in-process measures
+    // it in this process instead (the device's thread then also runs the server's Node work).
+    remote = process.env.BENCH_SERVER === 'in-process' ? null : await serverProcess(server);
+    progress(remote ? `server in its own process at ${remote.url}` : 'server in this process');
     let pulledChanges = 0;
     let applyMs = 0;
     let pages = 0;
-    const device = await enrolDevice(server, {
+    const device = await enrolDevice(remote ? { ...server, url: remote.url } : server, {
       clinicSlug: clinic.slug,
       username: receptionist.username,
       password: clinic.staffPassword,
@@ -111,6 +118,8 @@ export async function run(): Promise<void> {
     const tables = readRecordTables(device.store);
     const rows = tables.reduce((n, t) => n + t.rows.length, 0);
     await device.close();
+    await remote?.close();
+    remote = null;
 
     progress(`baseline: plain inserts of ${rows} rows`);
     const bare = new Database(join(temp.dir, 'bare.sqlite'));
@@ -136,6 +145,7 @@ export async function run(): Promise<void> {
     report('first-sync-ratio', (bareMs / syncMs).toFixed(3));
     report('first-sync-ratio-same-tables', (sameMs / syncMs).toFixed(3));
   } finally {
+    await remote?.close();
     await server.close();
     temp.cleanup();
   }
