@@ -79,11 +79,14 @@ async function signInAs(clinic: GenerateResult, role: 'doctor' | 'receptionist')
   });
 }
 
+/** Both page formats a server serves: change runs (protocol 2 on) and change objects (protocol 1). */
+const FORMATS: [string, number][] = [
+  ['change runs', PROTOCOL_VERSION],
+  ['change objects', PULL_RUNS_SINCE_VERSION - 1],
+];
+
 describe('pull pages written as JSON by PostgreSQL', () => {
-  it.each([
-    ['change runs', PROTOCOL_VERSION],
-    ['change objects', PULL_RUNS_SINCE_VERSION - 1],
-  ])(
+  it.each(FORMATS)(
     'carry every row exactly as the row converted in Node, as %s (protocol %i): timestamps, dates, nulls, numbers, booleans, JSON',
     async (_format, protocolVersion) => {
       const owner = t.tdb.db.owner;
@@ -182,10 +185,7 @@ describe('pull pages written as JSON by PostgreSQL', () => {
     },
   );
 
-  it.each([
-    ['change runs', PROTOCOL_VERSION],
-    ['change objects', PULL_RUNS_SINCE_VERSION - 1],
-  ])(
+  it.each(FORMATS)(
     'leaves out entries of a table that does not reach devices wherever they fall on a page, as %s (protocol %i)',
     async (_format, protocolVersion) => {
       const owner = t.tdb.db.owner;
