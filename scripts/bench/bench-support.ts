@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type LocalStore, openLocalStore, patientMatchExpression } from '@clinicdesk/local-store';
 import {
   createAuthClient,
@@ -144,7 +145,9 @@ async function freePort(): Promise<number> {
  */
 export async function serverProcess(server: BenchServer): Promise<{ url: string; close(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/server.ts'], {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/server/src/server.ts')], {
+    cwd: root,
     env: {
       ...process.env,
       ...BENCH_SERVER_ENV,
