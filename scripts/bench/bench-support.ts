@@ -161,7 +161,8 @@ export async function serverProcess(server: BenchServer): Promise<{ url: string;
   const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
   for (let waited = 0; ; waited += 100) {
-    if (child.exitCode !== null) throw new Error(`The server process exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`The server process exited (${child.exitCode ?? child.signalCode})`);
     const ok = await fetch(`${url}/health`).then(
       (res) => res.ok,
       () => false,
@@ -176,7 +177,7 @@ export async function serverProcess(server: BenchServer): Promise<{ url: string;
   return {
     url,
     async close() {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };

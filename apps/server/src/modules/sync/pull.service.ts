@@ -12,7 +12,7 @@ import {
 } from '../../plugins/tenancy.plugin';
 import { recordClinicEvent } from '../audit/audit.repository';
 import { clinicUsage } from '../capacity/capacity.service';
-import { quoteLiteral, wireRecordSql, wireRunRowSql } from './sync-rows';
+import { quoteLiteral, wireRecordSql, wireRunFields, wireRunRowSql } from './sync-rows';
 
 /**
  * Pull (DESIGN §5): the clinic's changes after a cursor, in one snapshot transaction so a page is a
@@ -146,8 +146,7 @@ async function loadWireTables(trx: TenantTransaction): Promise<ReadonlyMap<strin
       .filter((r) => r.table_name === wire.table && (wire.columns === null || wire.columns.includes(r.name)))
       .map((r) => ({ name: r.name, type: r.type, nullable: r.nullable }));
     if (columns.length === 0) continue;
-    const fields = wireRunRowSql('t', columns, []).fields;
-    const runHead = `{"entity":${JSON.stringify(wire.entity)},"fields":${JSON.stringify(fields)},"rows":[`;
+    const runHead = `{"entity":${JSON.stringify(wire.entity)},"fields":${JSON.stringify(wireRunFields(columns))},"rows":[`;
     const runRow = wireRunRowSql('t', columns, [
       {
         sql: `CASE WHEN NOT k.starts THEN ',' WHEN k.run = (SELECT run FROM first) THEN ${quoteLiteral(runHead)} ELSE ${quoteLiteral(`]},${runHead}`)} END`,
@@ -287,7 +286,7 @@ function pageQuery(
   format: PullFormat,
 ) {
   const { clinicId, deviceId, cursor, limit } = page;
-  const pageTables =
+  const tableList =
     tables.size > 0 ? sql.join([...tables.keys()].map((table) => sql.lit(table))) : sql`NULL::text`;
   return sql<PageRead>`
     WITH page AS MATERIALIZED (
@@ -303,7 +302,7 @@ function pageQuery(
       ) w
     ),
     -- The page's first run of a table that reaches devices: the one whose head opens the text.
-    first AS (SELECT min(run) AS run FROM page WHERE entity IN (${pageTables})),
+    first AS (SELECT min(run) AS run FROM page WHERE entity IN (${tableList})),
     changes AS (${changeBranches(tables, format)})
     SELECT s.last_seq AS log_last_seq, (SELECT max(seq) FROM page) AS last_seq,
       (SELECT last_group_seq FROM device_sync_state

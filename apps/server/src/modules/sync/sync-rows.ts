@@ -165,6 +165,13 @@ function isStringColumn(column: WireColumn): boolean {
   return STRING_TYPES.has(column.type);
 }
 
+/** A change run's field names for one table, in the order `wireRunRowSql` writes the values: text columns last. */
+export function wireRunFields(columns: readonly WireColumn[]): string[] {
+  return [...columns.filter((column) => !isStringColumn(column)), ...columns.filter(isStringColumn)].map(
+    (column) => toCamelCase(column.name),
+  );
+}
+
 /**
  * A change run's row for one table: its field names and the SQL of the row's JSON text,
  * `[…prefix, …values]`. Text columns come last, all through one `array_to_json` of a
@@ -192,8 +199,5 @@ export function wireRunRowSql(
     // `["a",null,"b"]` without its opening bracket: the strings and the row's closing bracket.
     parts.push({ sql: `substr(array_to_json(ARRAY[${values}])::text, 2)` });
   }
-  return {
-    fields: [...direct, ...strings].map((column) => toCamelCase(column.name)),
-    sql: concatPartsSql(parts),
-  };
+  return { fields: wireRunFields(columns), sql: concatPartsSql(parts) };
 }
